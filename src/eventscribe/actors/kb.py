@@ -1,0 +1,195 @@
+"""The actor knowledge base: our own files, one base for every language.
+
+    data/actors/countries.tsv        code, iso2, English name
+    data/actors/names/<lang>.tsv     code, kind (name|demonym|capital|seat), text[, sector]
+    data/actors/organisations.yaml   id, code, sector, names: {<lang>: [...]}
+    data/actors/people.yaml          name, aliases, spellings: {<lang>: [...]}, roles: [...]
+    data/lang/<lang>/sectors.tsv     text, sector (armée → MIL, forces gouvernementales → MIL)
+
+Lookups are exact on a normalised form (case, accents, apostrophes, hyphens and a
+leading article do not matter), so "la Maison-Blanche" finds "Maison Blanche".
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..settings import DATA_DIR
+
+ACTORS_DIR = DATA_DIR / "actors"
+INTERNATIONAL_CODES = frozenset({"IGO", "UNO", "EUR", "NGO", "ISM", "IMG", "MNC"})
+_ARTICLES = ("le ", "la ", "les ", "l ", "the ")
+_SEPARATORS = re.compile(r"[\s'’`´\-‐‑–—.]+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, apostrophes/hyphens/dots as spaces, no leading article."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _SEPARATORS.sub(" ", text).strip()
+    for article in _ARTICLES:
+        if text.startswith(article) and len(text) > len(article):
+            text = text[len(article):]
+            break
+    return text
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    code: str
+    sector: str | None
+    kind: str                 # name | demonym | capital | seat | organisation | person
+    canonical: str
+    title: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to)
+
+
+def _tsv_rows(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = (line for line in handle if line.strip() and not line.startswith("#"))
+        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
+            yield {k: (v or "").strip() for k, v in row.items() if k}
+
+
+def _date(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+class ActorKB:
+    def __init__(self) -> None:
+        self._names: dict[str, list[ActorEntry]] = defaultdict(list)
+        self._demonyms: dict[str, str] = {}
+        self._sectors: dict[str, str] = {}
+        self.countries: dict[str, str] = {}      # code → English name
+        self.iso2: dict[str, str] = {}           # iso2 → code
+        self.max_phrase_tokens = 1
+
+    # -- loading ----------------------------------------------------------------
+    @classmethod
+    def load(cls, languages: Sequence[str] = ("fr", "en")) -> "ActorKB":
+        return _load(tuple(languages))
+
+    def _add(self, text: str, entry: ActorEntry) -> None:
+        key = normalise(text)
+        if not key:
+            return
+        if entry not in self._names[key]:
+            self._names[key].append(entry)
+        self.max_phrase_tokens = max(self.max_phrase_tokens, key.count(" ") + 1)
+
+    def _load_countries(self) -> None:
+        for row in _tsv_rows(ACTORS_DIR / "countries.tsv"):
+            self.countries[row["code"]] = row["name"]
+            self.iso2[row["iso2"]] = row["code"]
+
+    def _load_names(self, lang: str) -> None:
+        path = ACTORS_DIR / "names" / f"{lang}.tsv"
+        if not path.exists():
+            return
+        for row in _tsv_rows(path):
+            code, kind, text = row["code"], row["kind"], row["text"]
+            if kind == "demonym":
+                self._demonyms.setdefault(normalise(text), code)
+                continue
+            self._add(text, ActorEntry(code, row.get("sector") or None, kind,
+                                       self.countries.get(code, code)))
+
+    def _load_organisations(self, languages: Sequence[str]) -> None:
+        path = ACTORS_DIR / "organisations.yaml"
+        if not path.exists():
+            return
+        for org in yaml.safe_load(path.read_text(encoding="utf-8")) or ():
+            names = org.get("names") or {}
+            canonical = (names.get("en") or names.get("fr") or [org["id"]])[0]
+            entry = ActorEntry(org["code"], org.get("sector"), "organisation", canonical)
+            for lang in languages:
+                for name in names.get(lang) or ():
+                    self._add(name, entry)
+
+    def _load_people(self, languages: Sequence[str]) -> None:
+        path = ACTORS_DIR / "people.yaml"
+        if not path.exists():
+            return
+        for person in yaml.safe_load(path.read_text(encoding="utf-8")) or ():
+            forms = [person["name"], *(person.get("aliases") or ())]
+            spellings = person.get("spellings") or {}
+            for lang in languages:
+                forms.extend(spellings.get(lang) or ())
+            for role in person.get("roles") or ():
+                titles = role.get("title") or {}
+                title = next((titles[l] for l in languages if titles.get(l)), None)
+                entry = ActorEntry(role["code"], role.get("sector"), "person", person["name"],
+                                   title, _date(role.get("from")), _date(role.get("to")))
+                for form in forms:
+                    self._add(form, entry)
+
+    def _load_sectors(self, lang: str) -> None:
+        path = DATA_DIR / "lang" / lang / "sectors.tsv"
+        if not path.exists():
+            return
+        for row in _tsv_rows(path):
+            self._sectors.setdefault(normalise(row["text"]), row["sector"])
+
+    # -- lookups -----------------------------------------------------------------
+    def lookup(self, phrase: str, on: dt.date | None = None) -> list[ActorEntry]:
+        """Entries named by the phrase. People: the role held `on` that day; a role
+        that ended before it makes them a former official (ELI) of that country."""
+        entries = self._names.get(normalise(phrase), [])
+        if not entries:
+            return []
+        people = [e for e in entries if e.kind == "person"]
+        others = [e for e in entries if e.kind != "person"]
+        if people:
+            people.sort(key=lambda e: e.valid_from or dt.date.min, reverse=True)
+            if on is not None:
+                current = [e for e in people if e.valid_on(on)]
+                if current:
+                    people = current
+                else:
+                    past = [e for e in people if e.valid_to and e.valid_to < on]
+                    people = [ActorEntry(e.code, "ELI", "person", e.canonical, e.title,
+                                         e.valid_from, e.valid_to) for e in past[:1]]
+        return people + others
+
+    def sector_of(self, phrase: str) -> str | None:
+        return self._sectors.get(normalise(phrase))
+
+    def demonym(self, word: str) -> str | None:
+        return self._demonyms.get(normalise(word))
+
+    def country_name(self, code: str) -> str | None:
+        return self.countries.get(code)
+
+    def code_for_iso2(self, iso2: str) -> str | None:
+        return self.iso2.get(iso2)
+
+
+@lru_cache(maxsize=None)
+def _load(languages: tuple[str, ...]) -> ActorKB:
+    kb = ActorKB()
+    kb._load_countries()
+    for lang in languages:
+        kb._load_names(lang)
+        kb._load_sectors(lang)
+    kb._load_organisations(languages)
+    kb._load_people(languages)
+    return kb

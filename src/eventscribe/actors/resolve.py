@@ -1,0 +1,222 @@
+"""Actor resolution: a noun phrase in the parse → an Entity with code and sector.
+
+Order of evidence, most specific first: a name in the knowledge base (person,
+organisation, country, capital, seat of power), then a sector word whose country
+comes from the phrase itself (a demonym, a genitive "de Bachar el-Assad"), then
+the country the article is about. Anything else keeps its text and `code: None`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from ..schema import Entity
+from .kb import ActorEntry, ActorKB
+
+# Dependents that are not part of an actor's noun phrase.
+_CLAUSAL = {"acl", "acl:relcl", "advcl", "ccomp", "xcomp", "parataxis", "conj", "cc",
+            "punct", "dep", "csubj", "obl", "obl:mod", "obl:arg", "nsubj", "obj", "cop",
+            "aux", "aux:tense", "aux:pass", "mark"}
+_NOMINAL_POS = {"NOUN", "PROPN", "PRON", "NUM", "X", "ADJ"}
+# Sectors that belong to the country the story is about when nothing else says which.
+_DOMESTIC_SECTORS = {"GOV", "MIL", "REB", "COP", "JUD", "LEG", "PTY", "CVL", "MED", "EDU",
+                     "LAB", "BUS", "REL", "REF", "JRN", "ELI", "PRM", "UAF", "CRM", "AGR",
+                     "SPY", "OTH"}
+_COUNTRY_KINDS = {"name", "capital", "seat"}
+MAX_NAME_TOKENS = 8
+
+
+@dataclass
+class Resolution:
+    code: str | None
+    sector: str | None
+    how: str  # kb | sector | demonym | context | unresolved
+
+
+def phrase_tokens(head: Token) -> list[Token]:
+    """The head's noun phrase: determiners, adjectives, names, genitives, appositions."""
+    keep = [head]
+    for child in head.children:
+        if child.dep_ in _CLAUSAL or child.is_space:
+            continue
+        if child.dep_ == "nmod" and not _is_genitive_or_name(child):
+            continue
+        keep.extend(t for t in child.subtree if not t.is_space)
+    keep.sort(key=lambda t: t.i)
+    # A contiguous, trimmed span: no leading determiner or punctuation, no dangling punctuation.
+    while len(keep) > 1 and (keep[0].pos_ in ("DET", "PUNCT", "ADP") or keep[0].is_space):
+        keep.pop(0)
+    while len(keep) > 1 and (keep[-1].pos_ in ("PUNCT", "ADP", "DET", "CCONJ") or keep[-1].is_space):
+        keep.pop()
+    start, end = keep[0].i, keep[-1].i
+    # "John Kerry le secrétaire d'Etat": a name glued before the phrase is its apposition
+    # even when the parser hung it elsewhere.
+    doc = head.doc
+    left = start
+    while left > 0 and doc[left - 1].pos_ == "DET":
+        left -= 1
+    name_end = left
+    while left > 0 and doc[left - 1].pos_ == "PROPN" and doc[left - 1].ent_type_ in ("PER", "PERSON"):
+        left -= 1
+    if left < name_end:
+        start = left
+    return [t for t in doc[start:end + 1]]
+
+
+def _is_genitive_or_name(token: Token) -> bool:
+    cases = {c.lower_ for c in token.children if c.dep_ == "case"}
+    return not cases or bool(cases & {"de", "du", "des", "d'", "of"})
+
+
+def _entity_span(tokens: list[Token]) -> tuple[int, int, str]:
+    start = tokens[0].idx
+    end = tokens[-1].idx + len(tokens[-1].text)
+    return start, end, tokens[0].doc.text[start:end]
+
+
+class ActorResolver:
+    """Resolves noun phrases of one parsed article; knows its date and country context."""
+
+    def __init__(self, doc: Doc, kb: ActorKB, pub_date: dt.date | None,
+                 context_country: str | None):
+        self.doc = doc
+        self.kb = kb
+        self.pub_date = pub_date
+        self.context_country = context_country
+        self._memo: dict[int, Entity | None] = {}
+
+    # -- public -------------------------------------------------------------
+    def entity(self, head: Token) -> Entity | None:
+        """The entity headed by this token, or None when it is not a nominal."""
+        head = self._antecedent(head)
+        if head.i in self._memo:
+            return self._memo[head.i]
+        if head.pos_ not in _NOMINAL_POS or head.is_punct:
+            self._memo[head.i] = None
+            return None
+        tokens = phrase_tokens(head)
+        start, end, text = _entity_span(tokens)
+        resolution = self.resolve(head, tokens)
+        entity = Entity(entity_text=text, code=resolution.code, sector=resolution.sector,
+                        start=start, end=end)
+        self._memo[head.i] = entity
+        return entity
+
+    def is_actor_like(self, head: Token) -> bool:
+        """Whether a phrase can be a recipient: a resolved actor or a proper name."""
+        entity = self.entity(head)
+        if entity is None:
+            return False
+        head = self._antecedent(head)
+        return entity.code is not None or entity.sector is not None or head.pos_ == "PROPN" \
+            or head.ent_type_ in ("PER", "ORG", "PERSON", "NORP", "GPE")
+
+    def lookup_name(self, text: str) -> ActorEntry | None:
+        entries = self.kb.lookup(text, on=self.pub_date)
+        return entries[0] if entries else None
+
+    # -- resolution -----------------------------------------------------------
+    def resolve(self, head: Token, tokens: list[Token]) -> Resolution:
+        named = self._named(head, tokens)
+        if named is not None:
+            return named
+        sector = self._sector(head, tokens)
+        country = self._country_inside(head, tokens)
+        if sector is None and country is not None and head.pos_ != "PROPN":
+            return Resolution(country, None, "demonym")
+        if sector is not None:
+            if country is not None:
+                return Resolution(country, sector, "sector")
+            if sector in _DOMESTIC_SECTORS and self.context_country:
+                return Resolution(self.context_country, sector, "context")
+            return Resolution(None, sector, "sector")
+        owner = self._genitive_owner(head)
+        if owner is not None and owner.code is not None:
+            return Resolution(owner.code, owner.sector, "genitive")
+        return Resolution(None, None, "unresolved")
+
+    def _entry_resolution(self, entry: ActorEntry) -> Resolution:
+        sector = entry.sector
+        if sector is None and entry.kind in _COUNTRY_KINDS:
+            sector = "GOV"  # "Moscou a répondu", "la Russie accuse": the state acts
+        return Resolution(entry.code, sector, "kb")
+
+    def _named(self, head: Token, tokens: list[Token]) -> Resolution | None:
+        for candidate in self._name_candidates(head, tokens):
+            entry = self.lookup_name(candidate)
+            if entry is not None and entry.kind != "demonym":
+                return self._entry_resolution(entry)
+        return None
+
+    def _name_candidates(self, head: Token, tokens: list[Token]) -> list[str]:
+        doc = head.doc
+        candidates = []
+        if len(tokens) <= MAX_NAME_TOKENS:
+            candidates.append(doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1].text)])
+        first, last = tokens[0].i, tokens[-1].i
+        for ent in doc.ents:
+            if ent.start <= head.i < ent.end:
+                candidates.append(ent.text)
+        for ent in doc.ents:  # a name inside the phrase: "John Kerry le secrétaire d'Etat"
+            if first <= ent.start and ent.end - 1 <= last and ent.label_ in ("PER", "PERSON", "ORG"):
+                candidates.append(ent.text)
+        name = [head] + [c for c in head.children if c.dep_ in ("flat:name", "flat", "compound", "fixed")]
+        name.sort(key=lambda t: t.i)
+        candidates.append(doc.text[name[0].idx:name[-1].idx + len(name[-1].text)])
+        # Appositions name the same referent: "John Kerry, le secrétaire d'Etat".
+        for child in head.children:
+            if child.dep_ == "appos" and child.pos_ == "PROPN":
+                candidates.append(child.text)
+        candidates.append(head.text)
+        seen, unique = set(), []
+        for c in candidates:
+            if c not in seen:
+                seen.add(c)
+                unique.append(c)
+        return unique
+
+    def _sector(self, head: Token, tokens: list[Token]) -> str | None:
+        # Longest phrase first: "forces gouvernementales" before "forces".
+        words = [t for t in tokens if not t.is_punct and t.pos_ != "DET"]
+        start = words.index(head) if head in words else 0
+        for end in range(len(words), start, -1):
+            sector = self.kb.sector_of(" ".join(t.text for t in words[start:end]))
+            if sector:
+                return sector
+        return self.kb.sector_of(head.lemma_) or self.kb.sector_of(head.text)
+
+    def _country_inside(self, head: Token, tokens: list[Token]) -> str | None:
+        """A country named inside the phrase: demonym adjective or genitive name."""
+        for token in tokens:
+            if token is head and head.pos_ == "PROPN":
+                continue
+            if token.pos_ in ("ADJ", "NOUN", "PROPN") and token.head.i in {t.i for t in tokens}:
+                code = self.kb.demonym(token.text) or self.kb.demonym(token.lemma_)
+                if code:
+                    return code
+        owner = self._genitive_owner(head)
+        if owner is not None and owner.code:
+            return owner.code
+        if head.pos_ != "PROPN":
+            return self.kb.demonym(head.text) or self.kb.demonym(head.lemma_)
+        return None
+
+    def _genitive_owner(self, head: Token) -> Entity | None:
+        for child in head.children:
+            if child.dep_ in ("nmod", "appos") and _is_genitive_or_name(child) and child.i != head.i:
+                owner = self.entity(child)
+                if owner is not None and owner.code:
+                    return owner
+        return None
+
+    @staticmethod
+    def _antecedent(token: Token) -> Token:
+        """A relative pronoun stands for the noun its clause modifies."""
+        if token.pos_ == "PRON" and "Rel" in token.morph.get("PronType"):
+            clause = token.head
+            if clause.dep_ in ("acl:relcl", "acl") and clause.head.i != clause.i:
+                return clause.head
+        return token

@@ -1,0 +1,85 @@
+"""The command line: `eventscribe extract PATH... [--date] [--lang] [--format]`.
+
+Exit status: 0 when every input became an article, 1 when some inputs were
+skipped (each reported on stderr with its reason), 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterator
+
+from . import __version__
+from .ingest import read_sources
+from .output import FORMATS, write_articles
+from .pipeline import Pipeline, parse_date
+from .schema import Article, Skipped
+
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
+
+
+def _date(value: str) -> str:
+    if parse_date(value) is None:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="eventscribe", description=(
+        "Turn news articles into PLOVER event records with evidence."))
+    parser.add_argument("--version", action="version", version=f"eventscribe {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    extract = commands.add_parser("extract", help="extract events from files, directories or - (stdin)")
+    extract.add_argument("paths", nargs="+", metavar="PATH")
+    extract.add_argument("--date", type=_date, help="publication date (YYYY-MM-DD) for every input")
+    extract.add_argument("--lang", help="language of every input (default: detect)")
+    extract.add_argument("--format", choices=FORMATS, default=None,
+                         help="output format (default: table on a terminal, jsonl otherwise)")
+    extract.add_argument("--quiet", action="store_true", help="no progress summary on stderr")
+    return parser
+
+
+def _report_skips(items: Iterator[Article | Skipped], skipped: list[Skipped]) -> Iterator[Article]:
+    for item in items:
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            print(f"eventscribe: skipped {item.source}: {item.reason}", file=sys.stderr)
+        else:
+            yield item
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    fmt = args.format or ("table" if sys.stdout.isatty() else "jsonl")
+    pipeline = Pipeline(lang=args.lang)
+    skipped: list[Skipped] = []
+    started = time.perf_counter()
+    articles = _report_skips(pipeline.process(read_sources(args.paths), pub_date=args.date),
+                             skipped)
+    counted: list[int] = [0]
+
+    def counting(items):
+        for item in items:
+            counted[0] += 1
+            yield item
+
+    events = write_articles(counting(articles), fmt, sys.stdout)
+    if not args.quiet:
+        elapsed = time.perf_counter() - started
+        print(f"eventscribe: {counted[0]} articles, {events} events, {len(skipped)} skipped "
+              f"in {elapsed:.1f} s", file=sys.stderr)
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "extract":
+        return run_extract(args)
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,259 @@
+"""From trigger matches to event mentions: roles, claimant, place, date, aux, merging.
+
+The assembler owns the decisions that need several stages at once: which triggers
+are content of another (an accusation's content is not an event), which nominal
+trigger merely details a verbal one ("lancée … avec des bombardements"), where and
+when each event happened (the nearest attached place and date in the parse).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from ..actors.resolve import ActorResolver
+from ..language.resources import Grammar
+from ..places.resolve import CountryContext, PlaceMention
+from ..quotes import AttributionFinder, QuoteSpan
+from ..schema import Entity
+from ..time import TimeExpression
+from .lexicon import Lexicon, TriggerMatch
+from .modality import aux_flags
+from .roles import RoleFinder
+
+_CONTENT_DEPS = {"xcomp", "ccomp", "obl", "obl:arg", "advcl", "acl"}
+_MAX_HOPS = 6
+
+
+@dataclass
+class EventMention:
+    match: TriggerMatch
+    sentence: Span
+    actors: list[Entity]
+    recipients: list[Entity]
+    claimant: Entity | None
+    place: PlaceMention | None
+    place_fallback: bool
+    date: TimeExpression | None
+    aux: list[str]
+    confidence: float
+    merged: list[TriggerMatch] = field(default_factory=list)
+
+    @property
+    def event(self) -> str:
+        return self.match.entry.event
+
+    @property
+    def mode(self) -> str | None:
+        return self.match.entry.mode or next(
+            (m.entry.mode for m in self.merged if m.entry.mode), None)
+
+    @property
+    def context(self) -> list[str]:
+        found: list[str] = []
+        for match in (self.match, *self.merged):
+            found.extend(c for c in match.entry.context if c not in found)
+        return found
+
+
+def _attached(start: Token, targets: dict[int, object], blocked: set[int]) -> object | None:
+    """The target nearest to `start` in the tree: its subtree first, then up its clause."""
+    frontier, seen = [start], {start.i}
+    for _ in range(_MAX_HOPS):
+        nxt = []
+        for token in frontier:
+            if token.i in targets:
+                return targets[token.i]
+            for child in token.children:
+                if child.i in seen or child.i in blocked or child.dep_ in ("ccomp", "parataxis"):
+                    continue
+                seen.add(child.i)
+                nxt.append(child)
+        frontier = nxt
+    came_from, current = start, start
+    for _ in range(3):
+        if current.head.i == current.i or current.dep_ in ("ccomp", "parataxis"):
+            break
+        came_from, current = current, current.head
+        if current.i in targets:
+            return targets[current.i]
+        for child in current.children:
+            if child.i == came_from.i or child.i in blocked or child.dep_ in (
+                    "ccomp", "parataxis", "acl:relcl"):
+                continue
+            for token in child.subtree:
+                if token.i in targets and (token.head.i == child.i or token.i == child.i
+                                           or token.head.head.i == child.i):
+                    return targets[token.i]
+    return None
+
+
+def _nearest_in_sentence(trigger: Token, items: list, key_start) -> object | None:
+    sent = trigger.sent
+    inside = [i for i in items if sent.start_char <= key_start(i) < sent.end_char]
+    if not inside:
+        return None
+    return min(inside, key=lambda i: abs(key_start(i) - trigger.idx))
+
+
+class EventAssembler:
+    def __init__(self, lexicon: Lexicon, grammar: Grammar, attribution: AttributionFinder):
+        self.lexicon = lexicon
+        self.grammar = grammar
+        self.roles = RoleFinder(grammar)
+        self.attribution = attribution
+
+    def __call__(self, doc: Doc, resolver: ActorResolver, context: CountryContext,
+                 places: list[PlaceMention], times: list[TimeExpression],
+                 quotes: list[QuoteSpan]) -> list[EventMention]:
+        matches = self._select(self.lexicon.matches(doc))
+        matches, merged_into = self._merge(matches)
+        place_heads = {m.head: m for m in places if m.is_place and m.locative}
+        time_heads = {}
+        for expr in times:
+            if expr.value is None and expr.timex_type not in ("DATE", "TIME"):
+                continue
+            span = doc.char_span(expr.start, expr.end, alignment_mode="expand")
+            if span is not None and len(span):
+                time_heads[span.root.i] = expr
+        anchors = {m.anchor.i for m in matches}
+        mentions = []
+        for match in matches:
+            blocked = anchors - {match.anchor.i}
+            mentions.append(self._mention(doc, match, merged_into.get(match.anchor.i, []),
+                                          resolver, context, place_heads, time_heads,
+                                          blocked, places, times, quotes))
+        return mentions
+
+    # -- which matches become events ------------------------------------------------
+    def _select(self, matches: list[TriggerMatch]) -> list[TriggerMatch]:
+        by_anchor = {m.anchor.i: m for m in matches}
+        companion_of = {c.i for m in matches for c in m.companions}
+        content: set[int] = set()
+        for m in matches:
+            if "embeds" in m.entry.flags:
+                content.update(self._content_of(m))
+        kept = []
+        for m in matches:
+            if m.anchor.i in companion_of or m.anchor.i in content:
+                continue
+            # Two readings sharing a companion: keep the higher one in the tree.
+            if any(o is not m and set(o.companions) & set(m.companions)
+                   and o.anchor in m.anchor.ancestors for o in by_anchor.values()):
+                continue
+            kept.append(m)
+        return kept
+
+    def _content_of(self, match: TriggerMatch) -> set[int]:
+        """What an accusation, threat or demand says: its complement clause, found in
+        the tree and, since parsers often misattach it, also as the rest of the
+        sentence from the complementiser on ("… d'avoir « rejeté la diplomatie »")."""
+        anchor = match.anchor
+        content = {t.i for child in anchor.children if child.dep_ in _CONTENT_DEPS
+                   and (child.pos_ in ("VERB", "AUX") or child.dep_ in ("xcomp", "ccomp"))
+                   for t in child.subtree}
+        sentence = anchor.sent
+        for token in sentence[anchor.i - sentence.start + 1:]:
+            if token.lower_ in self.grammar.complementisers and token.dep_ in ("mark", "case") \
+                    and any(t.pos_ in ("VERB", "AUX") for t in token.doc[token.i + 1:token.i + 4]):
+                content.update(range(token.i, sentence.end))
+                break
+        return content
+
+    def _merge(self, matches: list[TriggerMatch]):
+        """A nominal trigger attached to a verbal one of the same type details it."""
+        merged_into: dict[int, list[TriggerMatch]] = {}
+        by_anchor = {m.anchor.i: m for m in matches}
+        kept = []
+        for m in matches:
+            head = m.anchor.head
+            host = by_anchor.get(head.i)
+            if host is None:
+                host = next((o for o in matches if head in o.companions), None)
+            if (host is not None and host is not m and host.entry.event == m.entry.event
+                    and m.anchor.pos_ == "NOUN" and m.anchor.dep_ in ("obl", "obl:mod", "nmod", "obl:arg")):
+                merged_into.setdefault(host.anchor.i, []).append(m)
+                continue
+            kept.append(m)
+        return kept, merged_into
+
+    # -- one event --------------------------------------------------------------------
+    def _mention(self, doc, match, merged, resolver, context, place_heads, time_heads,
+                 blocked, places, times, quotes) -> EventMention:
+        trigger = match.anchor
+        actor_like = resolver.is_actor_like
+        actors = self._entities(self.roles.actors(match, actor_like), resolver)
+        for detail in merged:  # "lancée … avec des bombardements du régime"
+            if not actors:
+                actors = self._entities(self.roles.actors(detail, actor_like), resolver)
+        # Neither the details of this event nor the places it happens in receive it.
+        details = {t.i for m in merged for t in m.tokens} | set(place_heads)
+        recipients = self._entities(
+            self.roles.recipients(match, actor_like, details), resolver)
+        recipients = [r for r in recipients if all(r.start != a.start for a in actors)]
+        claimant_head = self.attribution.claimant(trigger, quotes)
+        claimant = resolver.entity(claimant_head) if claimant_head is not None else None
+        if claimant is not None and any(claimant.start == a.start for a in actors):
+            claimant = None  # the actor speaking for itself is not a separate source
+
+        place = None
+        for token in (trigger, *match.companions, *(m.anchor for m in merged)):
+            place = place or _attached(token, place_heads, blocked)
+        if place is None:
+            place = _nearest_in_sentence(trigger, list(place_heads.values()), lambda p: p.start)
+        fallback = place is None
+        if fallback:
+            place = context.dominant
+
+        date = None
+        for token in (trigger, *match.companions, *(m.anchor for m in merged)):
+            date = date or _attached(token, time_heads, blocked)
+        if date is None:
+            date = _nearest_in_sentence(trigger, list(time_heads.values()), lambda t: t.start)
+
+        aux = aux_flags(trigger, self.grammar)
+        pub = doc._.pub_date
+        if date is not None and date.value and pub is not None and "historical" not in aux:
+            year = int(date.value[:4])
+            if year < pub.year - 1:
+                aux.append("historical")
+        confidence = self._confidence(match, actors, recipients, place, fallback)
+        return EventMention(match=match, sentence=trigger.sent, actors=actors,
+                            recipients=recipients, claimant=claimant, place=place,
+                            place_fallback=fallback, date=date, aux=aux,
+                            confidence=confidence, merged=merged)
+
+    @staticmethod
+    def _entities(heads: list[Token], resolver: ActorResolver) -> list[Entity]:
+        entities = []
+        for head in heads:
+            entity = resolver.entity(head)
+            if entity is not None and all(e.start != entity.start for e in entities):
+                entities.append(entity)
+        return entities
+
+    @staticmethod
+    def _confidence(match, actors, recipients, place, fallback) -> float:
+        score = 0.55
+        if "weak" in match.entry.flags:
+            score -= 0.2
+        if match.companions:
+            score += 0.1
+        if any(a.code for a in actors):
+            score += 0.15
+        if any(r.code for r in recipients):
+            score += 0.05
+        if place is not None and not fallback:
+            score += 0.1
+        return round(max(0.05, min(0.99, score)), 2)
+
+
+def event_date(mention: EventMention, pub_date: dt.date | None):
+    """(date, precision, date_text, date_source) for a mention."""
+    if mention.date is not None and mention.date.value:
+        return mention.date.value, mention.date.precision, mention.date.text, "text"
+    if pub_date is not None:
+        return pub_date.isoformat(), "day", None, "publication"
+    return None, None, mention.date.text if mention.date else None, None

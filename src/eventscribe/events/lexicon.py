@@ -1,0 +1,169 @@
+"""The trigger lexicon: our TSV files, loaded and matched against a parsed Doc.
+
+A pattern is an anchor lemma (the trigger token) plus companion lemmas that must
+sit near it in the dependency tree; see DEVELOPERS.md for the file format. Matching
+is by lemma with the lower-cased form as fallback, because the statistical
+lemmatiser misses rare forms ("pourparlers" → "pourparler", "Etats-Unis" → "etats-unis").
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Token
+
+from ..schema import PLOVER_CONTEXTS, PLOVER_EVENTS, PLOVER_MODES
+from ..settings import DATA_DIR
+
+FLAGS = frozenset({"embeds", "recipient_subject", "weak"})
+COMPANION_WINDOW = 8
+
+
+class LexiconError(ValueError):
+    """A lexicon line that cannot be used, with its file and line number."""
+
+
+@dataclass(frozen=True)
+class TriggerEntry:
+    event: str
+    mode: str | None
+    anchor: str
+    pos: str | None
+    companions: tuple[str, ...]
+    exclusions: tuple[str, ...]
+    context: tuple[str, ...]
+    flags: frozenset[str]
+    example: str
+    line: int
+
+    @property
+    def specificity(self) -> int:
+        """More companions = more specific; the most specific match wins."""
+        return len(self.companions) * 2 + len(self.exclusions) + (self.pos is not None)
+
+
+@dataclass(frozen=True)
+class TriggerMatch:
+    entry: TriggerEntry
+    anchor: Token
+    companions: tuple[Token, ...]
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        return (self.anchor, *self.companions)
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(",") if part.strip()]
+
+
+def parse_line(row: dict[str, str], where: str) -> TriggerEntry:
+    event = row["event"].strip()
+    if event not in PLOVER_EVENTS:
+        raise LexiconError(f"{where}: unknown event {event!r}")
+    mode = (row.get("mode") or "").strip() or None
+    if mode and mode not in PLOVER_MODES[event]:
+        raise LexiconError(f"{where}: mode {mode!r} is not a mode of {event}")
+    items = (row.get("pattern") or "").split()
+    if not items:
+        raise LexiconError(f"{where}: empty pattern")
+    anchor, _, pos = items[0].partition("/")
+    companions = tuple(i.lower() for i in items[1:] if not i.startswith("!"))
+    exclusions = tuple(i[1:].lower() for i in items[1:] if i.startswith("!"))
+    context = tuple(_split(row.get("context") or ""))
+    unknown_context = set(context) - set(PLOVER_CONTEXTS)
+    if unknown_context:
+        raise LexiconError(f"{where}: unknown context {sorted(unknown_context)}")
+    flags = frozenset(_split(row.get("flags") or ""))
+    if flags - FLAGS:
+        raise LexiconError(f"{where}: unknown flags {sorted(flags - FLAGS)}")
+    return TriggerEntry(
+        event=event, mode=mode, anchor=anchor.lower(), pos=pos.upper() or None,
+        companions=companions, exclusions=exclusions, context=context, flags=flags,
+        example=(row.get("example") or "").strip(), line=int(where.rsplit(":", 1)[1]),
+    )
+
+
+class Lexicon:
+    def __init__(self, entries: list[TriggerEntry]):
+        self.entries = entries
+        self._by_anchor: dict[str, list[TriggerEntry]] = defaultdict(list)
+        for entry in entries:
+            self._by_anchor[entry.anchor].append(entry)
+        for bucket in self._by_anchor.values():
+            bucket.sort(key=lambda e: -e.specificity)
+
+    @classmethod
+    def from_file(cls, path: Path) -> "Lexicon":
+        entries = []
+        with path.open(encoding="utf-8", newline="") as handle:
+            lines = (line for line in handle if line.strip() and not line.startswith("#"))
+            reader = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+            for number, row in enumerate(reader, start=2):
+                entries.append(parse_line(row, f"{path.name}:{number}"))
+        return cls(entries)
+
+    def match_token(self, token: Token) -> TriggerMatch | None:
+        """The most specific entry whose anchor is this token, if any."""
+        keys = {token.lemma_.lower(), token.lower_}
+        for key in keys:
+            for entry in self._by_anchor.get(key, ()):
+                if entry.pos and token.pos_ != entry.pos and not (
+                    entry.pos == "VERB" and token.pos_ == "AUX" and token.dep_ != "aux:tense"
+                ):
+                    continue
+                found = _companions(token, entry)
+                if found is not None:
+                    return TriggerMatch(entry, token, found)
+        return None
+
+    def matches(self, doc: Doc) -> list[TriggerMatch]:
+        found = []
+        for token in doc:
+            if token.is_space or token.is_punct:
+                continue
+            match = self.match_token(token)
+            if match is not None:
+                found.append(match)
+        return found
+
+
+def _neighbourhood(anchor: Token) -> list[Token]:
+    near = []
+    for child in anchor.children:
+        near.append(child)
+        near.extend(child.children)
+    if anchor.dep_ in ("xcomp", "acl", "obj", "nsubj:pass") or anchor.pos_ == "NOUN":
+        near.append(anchor.head)
+    return [t for t in near if abs(t.i - anchor.i) <= COMPANION_WINDOW and t.i != anchor.i]
+
+
+def _same_word(token: Token, word: str) -> bool:
+    return word in (token.lemma_.lower(), token.lower_)
+
+
+def _companions(anchor: Token, entry: TriggerEntry) -> tuple[Token, ...] | None:
+    if not entry.companions and not entry.exclusions:
+        return ()
+    near = _neighbourhood(anchor)
+    if any(_same_word(t, word) for word in entry.exclusions for t in near):
+        return None
+    found = []
+    for word in entry.companions:
+        hit = next((t for t in near if _same_word(t, word) and t not in found), None)
+        if hit is None:
+            return None
+        found.append(hit)
+    return tuple(found)
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(lang: str) -> Lexicon:
+    path = DATA_DIR / "lexicons" / lang / "triggers.tsv"
+    if not path.exists():
+        raise LexiconError(f"no trigger lexicon for language {lang!r} ({path})")
+    return Lexicon.from_file(path)

@@ -1,0 +1,57 @@
+"""Offline language detection and the registry of supported languages.
+
+Each supported language is one module in this package exposing `PROFILE`; the
+registry discovers them, so adding a language touches no other code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from functools import lru_cache
+
+import py3langid
+
+# Below this many letters a guess is noise; the caller's --lang or the default wins.
+MIN_LETTERS = 20
+
+
+@dataclass(frozen=True)
+class LanguageProfile:
+    code: str            # ISO 639-1
+    name: str
+    spacy_model: str     # the PyPI package (importable name) holding the spaCy pipeline
+
+
+class UnsupportedLanguage(LookupError):
+    def __init__(self, code: str):
+        supported = ", ".join(sorted(profiles()))
+        super().__init__(f"language {code!r} has no pipeline yet (supported: {supported})")
+        self.code = code
+
+
+@lru_cache(maxsize=None)
+def profiles() -> dict[str, LanguageProfile]:
+    found = {}
+    for module in pkgutil.iter_modules(__path__):
+        profile = getattr(importlib.import_module(f"{__name__}.{module.name}"), "PROFILE", None)
+        if isinstance(profile, LanguageProfile):
+            found[profile.code] = profile
+    return found
+
+
+def get_profile(code: str) -> LanguageProfile:
+    try:
+        return profiles()[code]
+    except KeyError:
+        raise UnsupportedLanguage(code) from None
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, or None when there is too little text."""
+    sample = text[:5000]
+    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+        return None
+    code, _score = py3langid.classify(sample)
+    return code

@@ -1,0 +1,201 @@
+"""Toponyms in a parsed article: find them, tell places from actors, resolve them.
+
+A capital or country that acts ("Washington a suspendu…", "entre Washington et
+Moscou") is an actor by metonymy, not a place; a toponym introduced by a locative
+preposition ("à Alep", "dans les quartiers Est d'Alep") is a place. Candidates come
+from the gazetteer and are ranked by the country the article is about, then by prior.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pycountry
+from spacy.tokens import Doc, Span, Token
+
+from ..language.resources import Grammar
+from .gazetteer import Gazetteer, Place
+
+_PLACE_LABELS = {"LOC", "GPE", "FAC"}
+_ACTING_DEPS = {"nsubj", "nsubj:pass", "obj", "iobj", "obl:agent", "csubj", "ROOT", "dep"}
+# A toponym that is a country or capital and not introduced by a locative
+# preposition acts; these kinds are read from the actor knowledge base.
+_METONYM_KINDS = {"name", "capital", "seat"}
+_ISO3_EXCEPTIONS = {"XK": "KOS"}
+
+
+def iso3(iso2: str | None) -> str | None:
+    if not iso2:
+        return None
+    if iso2 in _ISO3_EXCEPTIONS:
+        return _ISO3_EXCEPTIONS[iso2]
+    country = pycountry.countries.get(alpha_2=iso2)
+    return country.alpha_3 if country else None
+
+
+@dataclass
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    head: int                 # token index of the toponym's head
+    candidates: list[Place]
+    locative: bool            # used as a location
+    metonym: bool             # a state or capital used as an actor
+    neighbourhood: bool = False
+    holder: int | None = None   # token index of "quartiers" in "les quartiers Est d'Alep"
+    place: Place | None = None
+
+    @property
+    def is_place(self) -> bool:
+        return self.place is not None and not self.metonym
+
+
+@dataclass
+class CountryContext:
+    country: str | None                      # ISO 3166 alpha-3 the article is about
+    dominant: PlaceMention | None            # most mentioned place
+    counts: Counter = field(default_factory=Counter)
+
+
+def _span_for(doc: Doc, ent: Span) -> Span:
+    # NER spans sometimes swallow a leading article or trailing punctuation.
+    start, end = ent.start, ent.end
+    while start < end and (doc[start].pos_ in ("DET", "ADP", "PUNCT") or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
+
+
+def _case_words(token: Token) -> set[str]:
+    words = set()
+    for child in token.children:
+        if child.dep_ in ("case", "fixed", "mark") or (child.dep_ == "det" and child.pos_ == "ADP"):
+            words.add(child.lower_)
+            words.update(c.lower_ for c in child.children if c.dep_ == "fixed")
+    return words
+
+
+class PlaceFinder:
+    def __init__(self, gazetteer: Gazetteer, grammar: Grammar, is_metonym_name):
+        self.gazetteer = gazetteer
+        self.grammar = grammar
+        # callable(text) -> bool: the actor KB knows this as a country, capital or seat
+        self.is_metonym_name = is_metonym_name
+
+    def mentions(self, doc: Doc) -> list[PlaceMention]:
+        found: dict[int, PlaceMention] = {}
+        for ent in doc.ents:
+            if ent.label_ not in _PLACE_LABELS and not self._looks_located(ent.root):
+                continue
+            span = _span_for(doc, ent)
+            if not len(span):
+                continue
+            mention = self._mention(span)
+            if mention is not None:
+                found[span.start] = mention
+        for token in doc:  # toponyms the NER missed, when a preposition says "where"
+            if token.pos_ == "PROPN" and not token.ent_type_ and token.i not in found \
+                    and token.dep_ not in ("flat:name", "flat") and self._looks_located(token):
+                mention = self._mention(doc[token.i:token.i + 1])
+                if mention is not None:
+                    found[token.i] = mention
+        return [found[k] for k in sorted(found)]
+
+    def _looks_located(self, token: Token) -> bool:
+        return bool(_case_words(token) & self.grammar.locative) and token.pos_ == "PROPN"
+
+    def _mention(self, span: Span) -> PlaceMention | None:
+        candidates = self.gazetteer.candidates(span.text)
+        if not candidates:
+            return None
+        head = span.root
+        cases = _case_words(head)
+        holder = self._place_noun_before(span)
+        genitive = bool(cases & self.grammar.genitive)
+        locative = bool(cases & self.grammar.locative) or (genitive and (
+            holder is not None or head.dep_.startswith("obl")))
+        acting = not locative and (
+            head.dep_ in _ACTING_DEPS or bool(cases & (self.grammar.agent | self.grammar.reciprocal))
+            or (head.dep_ == "conj" and head.head.dep_ in _ACTING_DEPS)
+            or head.dep_ == "fixed"
+        )
+        metonym = acting and self.is_metonym_name(span.text)
+        neighbourhood = genitive and holder is not None and \
+            holder.lower_ in self.grammar.neighbourhood_nouns
+        return PlaceMention(
+            start=span.start_char, end=span.end_char, text=span.text, head=head.i,
+            candidates=candidates, locative=locative and not metonym, metonym=metonym,
+            neighbourhood=neighbourhood, holder=holder.i if holder is not None else None,
+        )
+
+    def _place_noun_before(self, span: Span) -> Token | None:
+        """'la ville d'Alep', 'les quartiers Est d'Alep': the place noun just before
+        "de X", read linearly because parsers often attach X to the verb instead."""
+        doc = span.doc
+        window = doc[max(0, span.start - 4):span.start]
+        for token in reversed(window):
+            if token.lemma_.lower() in self.grammar.place_nouns or token.lower_ in self.grammar.place_nouns:
+                return token
+        return None
+
+    def resolve(self, mentions: list[PlaceMention]) -> CountryContext:
+        """Pick each mention's place, using the article's country to break ties."""
+        first_pass = Counter()
+        for mention in mentions:
+            if mention.metonym:
+                continue
+            top = mention.candidates[0]
+            weight = 2 if len({c.country_code for c in mention.candidates}) == 1 else 1
+            first_pass[top.country_code] += weight
+        context_iso2 = first_pass.most_common(1)[0][0] if first_pass else None
+        for mention in mentions:
+            mention.place = max(mention.candidates,
+                                key=lambda c: _score(c, mention.candidates, context_iso2))
+        counts = Counter(m.place.country_code for m in mentions
+                         if m.place is not None and not m.metonym and m.place.country_code)
+        by_place = Counter(m.place.geonameid for m in mentions if m.is_place and m.locative)
+        dominant = None
+        if by_place:
+            best_id = by_place.most_common(1)[0][0]
+            dominant = next(m for m in mentions if m.is_place and m.place.geonameid == best_id)
+        country = iso3(counts.most_common(1)[0][0]) if counts else None
+        return CountryContext(country=country, dominant=dominant, counts=counts)
+
+
+def _score(place: Place, candidates: list[Place], context_iso2: str | None) -> float:
+    """The gazetteer's order is its prior (name weight × population, countries first);
+    the article's country moves a candidate up a few ranks, no more."""
+    score = -0.5 * candidates.index(place)
+    if context_iso2 and place.country_code == context_iso2:
+        score += 2.0
+    return score
+
+
+def to_location(mention: PlaceMention, gazetteer: Gazetteer, doc: Doc,
+                fallback: bool) -> "Location | None":
+    """The schema's event_loc for a mention; a fallback is reported one level coarser."""
+    from ..schema import Location
+
+    place = mention.place
+    if place is None:
+        return None
+    start, end, extracted = mention.start, mention.end, mention.text
+    resolution = place.resolution if place.resolution != "continent" else "country"
+    if fallback and resolution in ("city", "neighbourhood", "admin1"):
+        country = gazetteer.country(place.country_code)
+        if country is not None:
+            place, resolution = country, "country"
+    elif mention.neighbourhood and mention.holder is not None and not fallback:
+        start = min(doc[mention.holder].idx, start)
+        extracted = doc.text[start:end]
+        resolution = "neighbourhood"
+    if resolution not in ("neighbourhood", "city", "admin1", "country"):
+        resolution = "city"
+    return Location(
+        extracted_place=extracted, resolved_place=place.name, geonameid=place.geonameid,
+        lat=round(place.lat, 5), lon=round(place.lon, 5), country_code=iso3(place.country_code),
+        feature_code=place.feature_code, resolution=resolution, start=start, end=end,
+    )

@@ -1,0 +1,17 @@
+import pytest
+import spacy
+
+from eventscribe.settings import shared_dir
+
+
+@pytest.fixture(scope="session")
+def nlp_fr():
+    return spacy.load("fr_core_news_md")
+
+
+@pytest.fixture(scope="session")
+def shared():
+    path = shared_dir()
+    if not path.is_dir():
+        pytest.skip(f"shared evaluation data not found at {path} (set EVENTSCRIBE_SHARED)")
+    return path
