@@ -117,7 +117,7 @@ class Pipeline:
         if option is not None:
             article.pub_date, article.pub_date_source = option.isoformat(), "option"
             return
-        if article.pub_date_source in ("metadata", "input"):
+        if article.pub_date_source in ("metadata", "input", "url"):
             return
         for expr in find_time_expressions(article.text[:_DATELINE_CHARS], article.language, None):
             if expr.start <= 2 and expr.precision == "day" and expr.value:
@@ -128,6 +128,7 @@ class Pipeline:
         doc._.article_id = article.id
         doc._.lang = article.language
         doc._.pub_date = parse_date(article.pub_date)
+        doc._.title = article.title
         for name in COMPONENTS:
             doc = nlp.get_pipe(name)(doc)
         article.events = []

@@ -44,6 +44,23 @@ def normalise(text: str) -> str:
     return text
 
 
+def _case_sensitive(text: str) -> bool:
+    """Names that are common words once lower-cased: acronyms like WHO, IS, AP, and
+    titles that start with an article, like Le Monde (not "le monde", the world)."""
+    text = text.strip()
+    letters = text.replace(".", "")
+    if letters.isalpha() and letters.isupper() and len(letters) <= 4:
+        return True
+    return text.split(" ", 1)[0] in ("Le", "La", "Les", "The") and " " in text
+
+
+def _strip_lower_article(text: str) -> str:
+    if text[:2] in ("l'", "l’", "L'", "L’") and len(text) > 2:
+        return text[2:]
+    first, _, rest = text.partition(" ")
+    return rest if first in ("le", "la", "les", "the") and rest else text
+
+
 @dataclass(frozen=True)
 class ActorEntry:
     code: str
@@ -77,6 +94,7 @@ def _date(value) -> dt.date | None:
 class ActorKB:
     def __init__(self) -> None:
         self._names: dict[str, list[ActorEntry]] = defaultdict(list)
+        self._exact: dict[str, list[ActorEntry]] = {}   # "WHO", "IS", "Le Monde": as written
         self._demonyms: dict[str, str] = {}
         self._sectors: dict[str, str] = {}
         self.countries: dict[str, str] = {}      # code → English name
@@ -89,6 +107,11 @@ class ActorKB:
         return _load(tuple(languages))
 
     def _add(self, text: str, entry: ActorEntry) -> None:
+        if _case_sensitive(text):
+            bucket = self._exact.setdefault(text.strip(), [])
+            if entry not in bucket:
+                bucket.append(entry)
+            return
         key = normalise(text)
         if not key:
             return
@@ -153,7 +176,8 @@ class ActorKB:
     def lookup(self, phrase: str, on: dt.date | None = None) -> list[ActorEntry]:
         """Entries named by the phrase. People: the role held `on` that day; a role
         that ended before it makes them a former official (ELI) of that country."""
-        entries = self._names.get(normalise(phrase), [])
+        entries = self._exact.get(_strip_lower_article(phrase.strip())) or \
+            self._names.get(normalise(phrase), [])
         if not entries:
             return []
         people = [e for e in entries if e.kind == "person"]

@@ -39,12 +39,16 @@ class Resolution:
 def phrase_tokens(head: Token) -> list[Token]:
     """The head's noun phrase: determiners, adjectives, names, genitives, appositions."""
     keep = [head]
-    for child in head.children:
-        if child.dep_ in _CLAUSAL or child.is_space:
-            continue
-        if child.dep_ == "nmod" and not _is_genitive_or_name(child):
-            continue
-        keep.extend(t for t in child.subtree if not t.is_space)
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        for child in token.children:
+            if child.dep_ in _CLAUSAL or child.is_space:
+                continue
+            if child.dep_ == "nmod" and not _is_genitive_or_name(child):
+                continue
+            keep.append(child)
+            stack.append(child)
     keep.sort(key=lambda t: t.i)
     # A contiguous, trimmed span: no leading determiner or punctuation, no dangling punctuation.
     while len(keep) > 1 and (keep[0].pos_ in ("DET", "PUNCT", "ADP") or keep[0].is_space):
@@ -64,6 +68,11 @@ def phrase_tokens(head: Token) -> list[Token]:
     if left < name_end:
         start = left
     return [t for t in doc[start:end + 1]]
+
+
+def _is_personal_pronoun(token: Token) -> bool:
+    return token.pos_ == "PRON" and "3" in token.morph.get("Person") and \
+        "Rel" not in token.morph.get("PronType") and token.dep_ in ("nsubj", "nsubj:pass")
 
 
 def _is_genitive_or_name(token: Token) -> bool:
@@ -100,6 +109,10 @@ class ActorResolver:
         tokens = phrase_tokens(head)
         start, end, text = _entity_span(tokens)
         resolution = self.resolve(head, tokens)
+        if resolution.code is None and _is_personal_pronoun(head):
+            antecedent = self._antecedent_subject(head)
+            if antecedent is not None:
+                resolution = Resolution(antecedent.code, antecedent.sector, "coreference")
         entity = Entity(entity_text=text, code=resolution.code, sector=resolution.sector,
                         start=start, end=end)
         self._memo[head.i] = entity
@@ -124,6 +137,11 @@ class ActorResolver:
         if named is not None:
             return named
         sector = self._sector(head, tokens)
+        if sector is None:
+            # "des dizaines de manifestants", "le directeur de l'OSDH": the genitive says who
+            owner = self._genitive_owner(head)
+            if owner is not None and (owner.code or owner.sector):
+                return Resolution(owner.code, owner.sector, "genitive")
         country = self._country_inside(head, tokens)
         if sector is None and country is not None and head.pos_ != "PROPN":
             return Resolution(country, None, "demonym")
@@ -133,9 +151,6 @@ class ActorResolver:
             if sector in _DOMESTIC_SECTORS and self.context_country:
                 return Resolution(self.context_country, sector, "context")
             return Resolution(None, sector, "sector")
-        owner = self._genitive_owner(head)
-        if owner is not None and owner.code is not None:
-            return Resolution(owner.code, owner.sector, "genitive")
         return Resolution(None, None, "unresolved")
 
     def _entry_resolution(self, entry: ActorEntry) -> Resolution:
@@ -179,14 +194,14 @@ class ActorResolver:
         return unique
 
     def _sector(self, head: Token, tokens: list[Token]) -> str | None:
-        # Longest phrase first: "forces gouvernementales" before "forces".
-        words = [t for t in tokens if not t.is_punct and t.pos_ != "DET"]
-        start = words.index(head) if head in words else 0
-        for end in range(len(words), start, -1):
-            sector = self.kb.sector_of(" ".join(t.text for t in words[start:end]))
+        # Longest phrase from the head first: "forces de l'ordre" before "forces".
+        text = head.doc.text
+        after = [t for t in tokens if t.i >= head.i]
+        for last in reversed(after):
+            sector = self.kb.sector_of(text[head.idx:last.idx + len(last.text)])
             if sector:
                 return sector
-        return self.kb.sector_of(head.lemma_) or self.kb.sector_of(head.text)
+        return self.kb.sector_of(head.lemma_)
 
     def _country_inside(self, head: Token, tokens: list[Token]) -> str | None:
         """A country named inside the phrase: demonym adjective or genitive name."""
@@ -208,8 +223,27 @@ class ActorResolver:
         for child in head.children:
             if child.dep_ in ("nmod", "appos") and _is_genitive_or_name(child) and child.i != head.i:
                 owner = self.entity(child)
-                if owner is not None and owner.code:
+                if owner is not None and (owner.code or owner.sector):
                     return owner
+        return None
+
+    def _antecedent_subject(self, pronoun: Token) -> Entity | None:
+        """'Elle rencontrera son homologue': the nearest earlier subject that resolves
+        and agrees in number, within the two previous sentences."""
+        number = set(pronoun.morph.get("Number"))
+        sentences_back = 0
+        for token in reversed(pronoun.doc[:pronoun.i]):
+            if token.is_sent_start:
+                sentences_back += 1
+                if sentences_back > 2:
+                    return None
+            if token.dep_ not in ("nsubj", "nsubj:pass") or token.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if number and set(token.morph.get("Number")) and not number & set(token.morph.get("Number")):
+                continue
+            entity = self.entity(token)
+            if entity is not None and entity.code:
+                return entity
         return None
 
     @staticmethod

@@ -90,9 +90,23 @@ def _attached(start: Token, targets: dict[int, object], blocked: set[int]) -> ob
     return None
 
 
-def _nearest_in_sentence(trigger: Token, items: list, key_start) -> object | None:
-    sent = trigger.sent
-    inside = [i for i in items if sent.start_char <= key_start(i) < sent.end_char]
+_OTHER_CLAUSE = {"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis"}
+
+
+def _in_other_clause(token: Token, trigger: Token) -> bool:
+    """Whether `token` sits in a subordinate clause that does not contain the trigger
+    ("des élections prévues le 12 juin" does not date the march)."""
+    for ancestor in (token, *token.ancestors):
+        if ancestor.dep_ in _OTHER_CLAUSE and trigger not in ancestor.subtree:
+            return True
+    return False
+
+
+def _nearest_in_sentence(trigger: Token, heads: dict[int, object], key_start) -> object | None:
+    doc, sent = trigger.doc, trigger.sent
+    inside = [item for i, item in heads.items()
+              if sent.start_char <= key_start(item) < sent.end_char
+              and not _in_other_clause(doc[i], trigger)]
     if not inside:
         return None
     return min(inside, key=lambda i: abs(key_start(i) - trigger.idx))
@@ -202,7 +216,7 @@ class EventAssembler:
         for token in (trigger, *match.companions, *(m.anchor for m in merged)):
             place = place or _attached(token, place_heads, blocked)
         if place is None:
-            place = _nearest_in_sentence(trigger, list(place_heads.values()), lambda p: p.start)
+            place = _nearest_in_sentence(trigger, place_heads, lambda p: p.start)
         fallback = place is None
         if fallback:
             place = context.dominant
@@ -211,7 +225,7 @@ class EventAssembler:
         for token in (trigger, *match.companions, *(m.anchor for m in merged)):
             date = date or _attached(token, time_heads, blocked)
         if date is None:
-            date = _nearest_in_sentence(trigger, list(time_heads.values()), lambda t: t.start)
+            date = _nearest_in_sentence(trigger, time_heads, lambda t: t.start)
 
         aux = aux_flags(trigger, self.grammar)
         pub = doc._.pub_date

@@ -8,7 +8,6 @@ lemmatiser misses rare forms ("pourparlers" → "pourparler", "Etats-Unis" → "
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,9 +40,9 @@ class TriggerEntry:
     line: int
 
     @property
-    def specificity(self) -> int:
-        """More companions = more specific; the most specific match wins."""
-        return len(self.companions) * 2 + len(self.exclusions) + (self.pos is not None)
+    def specificity(self) -> tuple[int, int, int]:
+        """Companions first, then a part of speech, then exclusions break ties."""
+        return (len(self.companions), self.pos is not None, len(self.exclusions))
 
 
 @dataclass(frozen=True)
@@ -95,30 +94,37 @@ class Lexicon:
         for entry in entries:
             self._by_anchor[entry.anchor].append(entry)
         for bucket in self._by_anchor.values():
-            bucket.sort(key=lambda e: -e.specificity)
+            bucket.sort(key=lambda e: e.specificity, reverse=True)
 
     @classmethod
     def from_file(cls, path: Path) -> "Lexicon":
         entries = []
-        with path.open(encoding="utf-8", newline="") as handle:
-            lines = (line for line in handle if line.strip() and not line.startswith("#"))
-            reader = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
-            for number, row in enumerate(reader, start=2):
+        header: list[str] | None = None
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip() or line.startswith("#"):
+                    continue
+                cells = line.rstrip("\n").split("\t")
+                if header is None:
+                    header = cells
+                    continue
+                row = dict(zip(header, cells))
                 entries.append(parse_line(row, f"{path.name}:{number}"))
         return cls(entries)
 
     def match_token(self, token: Token) -> TriggerMatch | None:
         """The most specific entry whose anchor is this token, if any."""
-        keys = {token.lemma_.lower(), token.lower_}
-        for key in keys:
-            for entry in self._by_anchor.get(key, ()):
-                if entry.pos and token.pos_ != entry.pos and not (
-                    entry.pos == "VERB" and token.pos_ == "AUX" and token.dep_ != "aux:tense"
-                ):
-                    continue
-                found = _companions(token, entry)
-                if found is not None:
-                    return TriggerMatch(entry, token, found)
+        keys = (token.lemma_.lower(), token.lower_)
+        candidates = [e for key in dict.fromkeys(keys) for e in self._by_anchor.get(key, ())]
+        candidates.sort(key=lambda e: (e.specificity, -e.line), reverse=True)
+        for entry in candidates:
+            if entry.pos and token.pos_ != entry.pos and not (
+                entry.pos == "VERB" and token.pos_ == "AUX" and token.dep_ != "aux:tense"
+            ):
+                continue
+            found = _companions(token, entry)
+            if found is not None:
+                return TriggerMatch(entry, token, found)
         return None
 
     def matches(self, doc: Doc) -> list[TriggerMatch]:
@@ -136,8 +142,15 @@ def _neighbourhood(anchor: Token) -> list[Token]:
     near = []
     for child in anchor.children:
         near.append(child)
-        near.extend(child.children)
-    if anchor.dep_ in ("xcomp", "acl", "obj", "nsubj:pass") or anchor.pos_ == "NOUN":
+        if child.dep_ in ("nsubj", "nsubj:pass", "csubj"):
+            # the subject itself may be a companion ("le tribunal a condamné"), not its
+            # dependents ("la ministre des Armées se rendra" is no surrender to an army)
+            continue
+        for grandchild in child.children:
+            near.append(grandchild)
+            # a preposition three levels down: "appelé les parties à la retenue"
+            near.extend(t for t in grandchild.children if t.pos_ == "ADP")
+    if anchor.dep_ in ("xcomp", "acl", "acl:relcl", "obj", "nsubj:pass") or anchor.pos_ == "NOUN":
         near.append(anchor.head)
     return [t for t in near if abs(t.i - anchor.i) <= COMPANION_WINDOW and t.i != anchor.i]
 

@@ -215,9 +215,20 @@ class RoleFinder:
             if candidate.i in companions or candidate.i in seen:
                 continue
             if is_actor_like(candidate):
-                for token in conjuncts(candidate):
+                for token in conjuncts(candidate) + self._stray_conjuncts(trigger, candidate):
                     if token.i not in seen:
                         seen.add(token.i)
                         found.append(token)
                 break
         return found
+
+    @staticmethod
+    def _stray_conjuncts(verb: Token, first: Token) -> list[Token]:
+        """"accusé la Russie et le régime syrien" where the parser hung "régime" on the
+        verb as a conjunct: a nominal right after the object, joined by a conjunction."""
+        stray = []
+        for child in verb.children:
+            if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN") and \
+                    0 < child.i - first.i <= 6 and any(c.dep_ == "cc" for c in child.children):
+                stray.append(child)
+        return stray

@@ -80,7 +80,12 @@ def read_bytes(data: bytes, source: str) -> Iterator[Article | Skipped]:
             raise IngestError(f"too large ({len(data) // 1_048_576} MB > "
                               f"{MAX_INPUT_BYTES // 1_048_576} MB)")
         raw, _encoding = decode(data)
-        yield from _from_document(clean_text(raw), source)
+        for item in _from_document(clean_text(raw), source):
+            if isinstance(item, Article) and item.pub_date is None:
+                # "archive/2019-11-14_mali.txt": a date in the file's path is a last resort
+                item.pub_date = date_from_url("/" + source.replace("\\", "/"))
+                item.pub_date_source = "path" if item.pub_date else None
+            yield item
     except IngestError as exc:
         yield Skipped(source, str(exc))
 

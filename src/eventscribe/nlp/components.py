@@ -48,7 +48,7 @@ class PlaceTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = self.finder.mentions(doc)
-        doc._.country_context = self.finder.resolve(mentions)
+        doc._.country_context = self.finder.resolve(mentions, doc._.title)
         doc._.place_mentions = mentions
         return doc
 

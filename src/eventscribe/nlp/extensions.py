@@ -8,6 +8,7 @@ DOC_EXTENSIONS: dict[str, object] = {
     "article_id": None,          # set by the pipeline before the components run
     "lang": None,
     "pub_date": None,            # datetime.date | None
+    "title": None,               # the article's title (not part of doc.text)
     "time_expressions": None,    # list[time.TimeExpression]
     "place_mentions": None,      # list[places.PlaceMention]
     "country_context": None,     # places.CountryContext

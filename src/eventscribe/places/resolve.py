@@ -8,6 +8,7 @@ from the gazetteer and are ranked by the country the article is about, then by p
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ _ACTING_DEPS = {"nsubj", "nsubj:pass", "obj", "iobj", "obl:agent", "csubj", "ROO
 # preposition acts; these kinds are read from the actor knowledge base.
 _METONYM_KINDS = {"name", "capital", "seat"}
 _ISO3_EXCEPTIONS = {"XK": "KOS"}
+_TITLE_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+_TITLE_WEIGHT = 3
 
 
 def iso3(iso2: str | None) -> str | None:
@@ -141,9 +144,27 @@ class PlaceFinder:
                 return token
         return None
 
-    def resolve(self, mentions: list[PlaceMention]) -> CountryContext:
+    def title_countries(self, title: str | None) -> Counter:
+        """Countries a headline names ("Mali : …", "Syrie: l'armée…"): strong evidence
+        of what the article is about. Cities are left out: a headline gives no context
+        to tell Paris, France from Paris, Texas."""
+        counts: Counter = Counter()
+        if not title:
+            return counts
+        words = _TITLE_WORDS.findall(title)
+        for size in (3, 2, 1):
+            for i in range(len(words) - size + 1):
+                phrase = " ".join(words[i:i + size])
+                if not phrase[0].isupper():
+                    continue
+                candidates = self.gazetteer.candidates(phrase)
+                if candidates and candidates[0].feature_code.startswith("PCL"):
+                    counts[candidates[0].country_code] += _TITLE_WEIGHT
+        return counts
+
+    def resolve(self, mentions: list[PlaceMention], title: str | None = None) -> CountryContext:
         """Pick each mention's place, using the article's country to break ties."""
-        first_pass = Counter()
+        first_pass = self.title_countries(title)
         for mention in mentions:
             if mention.metonym:
                 continue
@@ -154,15 +175,20 @@ class PlaceFinder:
         for mention in mentions:
             mention.place = max(mention.candidates,
                                 key=lambda c: _score(c, mention.candidates, context_iso2))
-        counts = Counter(m.place.country_code for m in mentions
-                         if m.place is not None and not m.metonym and m.place.country_code)
-        by_place = Counter(m.place.geonameid for m in mentions if m.is_place and m.locative)
+        located = [m for m in mentions if m.is_place and m.locative and m.place.country_code]
+        counts = Counter(m.place.country_code for m in located)
+        counts.update(self.title_countries(title))
+        if not counts:
+            return CountryContext(country=None, dominant=None, counts=counts)
+        iso2 = counts.most_common(1)[0][0]
+        # The main place: the most mentioned one in the main country, first one on ties.
+        in_country = [m for m in located if m.place.country_code == iso2]
+        by_place = Counter(m.place.geonameid for m in in_country)
         dominant = None
         if by_place:
-            best_id = by_place.most_common(1)[0][0]
-            dominant = next(m for m in mentions if m.is_place and m.place.geonameid == best_id)
-        country = iso3(counts.most_common(1)[0][0]) if counts else None
-        return CountryContext(country=country, dominant=dominant, counts=counts)
+            best = max(by_place.values())
+            dominant = next(m for m in in_country if by_place[m.place.geonameid] == best)
+        return CountryContext(country=iso3(iso2), dominant=dominant, counts=counts)
 
 
 def _score(place: Place, candidates: list[Place], context_iso2: str | None) -> float:
