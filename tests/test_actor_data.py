@@ -3,11 +3,12 @@ with the country codes and the country names we already ship."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import defaultdict
 
 import pytest
+
+from eventscribe.actors.kb import read_tsv
 import yaml
 
 from eventscribe.schema import SECTORS
@@ -18,15 +19,11 @@ SUPRA_CODES = {"IGO", "UNO", "EUR", "NGO", "ISM", "IMG", "MNC"}
 LANGS = ("fr", "en")
 
 
-def _tsv_rows(path):
-    with path.open(encoding="utf-8") as handle:
-        lines = [line for line in handle if line.strip() and not line.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
 @pytest.fixture(scope="module")
 def country_codes():
-    return {row["code"] for row in _tsv_rows(ACTORS / "countries.tsv")}
+    return {row["code"] for row in list(read_tsv(ACTORS / "countries.tsv"))}
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +32,7 @@ def country_texts():
     texts = {}
     for lang in LANGS:
         texts[lang] = {row["text"].strip().lower()
-                       for row in _tsv_rows(ACTORS / "names" / f"{lang}.tsv")}
+                       for row in list(read_tsv(ACTORS / "names" / f"{lang}.tsv"))}
     return texts
 
 
@@ -153,3 +150,4 @@ def test_people_aliases_are_not_country_names(people, country_texts):
     for person in people:
         for form in _forms(person):
             assert form.lower() not in every_country_text, (person["name"], form)
+

@@ -7,6 +7,7 @@ skipped (each reported on stderr with its reason), 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Iterator
@@ -38,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=FORMATS, default=None,
                          help="output format (default: table on a terminal, jsonl otherwise)")
     extract.add_argument("--quiet", action="store_true", help="no progress summary on stderr")
+
+    evaluate = commands.add_parser("eval", help="measure accuracy against gold data")
+    evaluate.add_argument("dataset", help="dataset adapter (events-gold, …)")
+    evaluate.add_argument("path", help="the gold data (file or folder)")
+    evaluate.add_argument("--json", action="store_true", help="one JSON object with the metrics")
+    evaluate.add_argument("--limit", type=int, help="only the first N documents")
     return parser
 
 
@@ -72,11 +79,30 @@ def run_extract(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 
+def run_eval(args: argparse.Namespace) -> int:
+    from .evaluation import UnknownDataset, get_adapter
+    from .evaluation.report import format_report
+
+    try:
+        adapter = get_adapter(args.dataset)
+    except UnknownDataset as exc:
+        print(f"eventscribe: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    report = adapter.evaluate(args.path, Pipeline(), limit=args.limit)
+    if args.json:
+        print(json.dumps({"dataset": report.dataset, **report.metrics}, ensure_ascii=False))
+    else:
+        print(format_report(report))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "extract":
         return run_extract(args)
+    if args.command == "eval":
+        return run_eval(args)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 

@@ -162,13 +162,7 @@ class Pipeline:
         date, precision, date_text, date_source = event_date(mention, pub)
         if date is not None:
             date = _calendar_date(date, precision)
-        actors: list[Entity | None] = list(mention.actors) or [None]
-        recipients: list[Entity | None] = list(mention.recipients) or [None]
-        for actor in actors:
-            for recipient in recipients:
-                if actor is not None and recipient is not None and actor.code and \
-                        actor.code == recipient.code and actor.sector == recipient.sector:
-                    continue  # "Washington et Moscou … entre eux": no self-dyads
+        for actor, recipient in dyads(mention):
                 yield Event(
                     id=stable_id(article.id, anchor.idx, mention.event,
                                  actor.start if actor else "", recipient.start if recipient else ""),
@@ -179,6 +173,29 @@ class Pipeline:
                     date_source=date_source, event_text=trigger_text, text_info=text_info,
                     language=article.language, confidence=mention.confidence,
                 )
+
+
+# Joint acts of coordinated actors with no one else named are acts towards each other:
+# "Paris et Berlin ont signé une déclaration" → FRA→DEU and DEU→FRA (CAMEO-style dyads).
+MUTUAL_EVENTS = {"AGREE", "CONSULT", "COOPERATE", "SUPPORT"}
+
+
+def dyads(mention: EventMention) -> Iterator[tuple[Entity | None, Entity | None]]:
+    """Actor–recipient pairs for a mention whose roles may be coordinated phrases."""
+    actors, recipients = list(mention.actors), list(mention.recipients)
+    coded = [a for a in actors if a.code]
+    if not recipients and len({a.code for a in coded}) >= 2 and mention.event in MUTUAL_EVENTS:
+        for actor in coded:
+            for other in coded:
+                if other.code != actor.code:
+                    yield actor, other
+        return
+    for actor in actors or [None]:
+        for recipient in recipients or [None]:
+            if actor is not None and recipient is not None and actor.code and \
+                    actor.code == recipient.code and actor.sector == recipient.sector:
+                continue  # no self-dyads
+            yield actor, recipient
 
 
 _DEFAULT: Pipeline | None = None

@@ -76,7 +76,8 @@ class ActorEntry:
             self.valid_to is None or day <= self.valid_to)
 
 
-def _tsv_rows(path: Path) -> Iterator[dict[str, str]]:
+def read_tsv(path: Path) -> Iterator[dict[str, str]]:
+    """Rows of one of our TSV files: a header line, '#' comment lines, no quoting."""
     with path.open(encoding="utf-8", newline="") as handle:
         lines = (line for line in handle if line.strip() and not line.startswith("#"))
         for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -120,7 +121,7 @@ class ActorKB:
         self.max_phrase_tokens = max(self.max_phrase_tokens, key.count(" ") + 1)
 
     def _load_countries(self) -> None:
-        for row in _tsv_rows(ACTORS_DIR / "countries.tsv"):
+        for row in read_tsv(ACTORS_DIR / "countries.tsv"):
             self.countries[row["code"]] = row["name"]
             self.iso2[row["iso2"]] = row["code"]
 
@@ -128,7 +129,7 @@ class ActorKB:
         path = ACTORS_DIR / "names" / f"{lang}.tsv"
         if not path.exists():
             return
-        for row in _tsv_rows(path):
+        for row in read_tsv(path):
             code, kind, text = row["code"], row["kind"], row["text"]
             if kind == "demonym":
                 self._demonyms.setdefault(normalise(text), code)
@@ -169,7 +170,7 @@ class ActorKB:
         path = DATA_DIR / "lang" / lang / "sectors.tsv"
         if not path.exists():
             return
-        for row in _tsv_rows(path):
+        for row in read_tsv(path):
             self._sectors.setdefault(normalise(row["text"]), row["sector"])
 
     # -- lookups -----------------------------------------------------------------

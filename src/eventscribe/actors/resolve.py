@@ -27,6 +27,7 @@ _DOMESTIC_SECTORS = {"GOV", "MIL", "REB", "COP", "JUD", "LEG", "PTY", "CVL", "ME
                      "SPY", "OTH"}
 _COUNTRY_KINDS = {"name", "capital", "seat"}
 MAX_NAME_TOKENS = 8
+_CLOSERS = {")": "(", "»": "«", "]": "[", "”": "“"}
 
 
 @dataclass
@@ -54,6 +55,8 @@ def phrase_tokens(head: Token) -> list[Token]:
     while len(keep) > 1 and (keep[0].pos_ in ("DET", "PUNCT", "ADP") or keep[0].is_space):
         keep.pop(0)
     while len(keep) > 1 and (keep[-1].pos_ in ("PUNCT", "ADP", "DET", "CCONJ") or keep[-1].is_space):
+        if keep[-1].text in _CLOSERS and any(t.text == _CLOSERS[keep[-1].text] for t in keep):
+            break  # "l'Observatoire syrien des droits de l'homme (OSDH)" keeps its parenthesis
         keep.pop()
     start, end = keep[0].i, keep[-1].i
     # "John Kerry le secrétaire d'Etat": a name glued before the phrase is its apposition

@@ -180,11 +180,22 @@ class RoleFinder:
             between = next((c for c in verb.children if case_words(c) & self.g.reciprocal), None)
             if between is not None:
                 return between
-        if noun.dep_ == "obj" and verb.pos_ in ("VERB", "AUX") and \
-                verb.lemma_.lower() in self.g.support_verbs:
-            return self._subject_of(verb) or self._climb_for_actor(verb)
         between = next((c for c in noun.children if case_words(c) & self.g.reciprocal), None)
-        return between
+        if between is not None:
+            return between
+        # "l'armée a mené des frappes", "les Etats-Unis ont annoncé lundi des sanctions"
+        # (with "lundi" misparsed as the object): the nearest verb above, if it only
+        # carries the nominal event, lends its subject.
+        carrier = noun
+        for _ in range(3):
+            if carrier.dep_ not in ("obj", "nmod", "obl", "obl:mod", "obl:arg") or carrier.head is carrier:
+                return None
+            carrier = carrier.head
+            if carrier.pos_ in ("VERB", "AUX"):
+                if carrier.lemma_.lower() in self.g.support_verbs:
+                    return self._subject_of(carrier) or self._climb_for_actor(carrier)
+                return None
+        return None
 
     # -- recipient ------------------------------------------------------------------
     def recipients(self, match: TriggerMatch, is_actor_like,
@@ -198,9 +209,13 @@ class RoleFinder:
             elif "recipient_subject" in match.entry.flags or is_passive(trigger):
                 candidates.extend(self._children(trigger, _SUBJECT + _PASSIVE_SUBJECT))
             candidates.extend(self._children(trigger, _OBJECT))
-        elif (match.entry.event, match.entry.mode) in _GENITIVE_IS_PATIENT:
-            candidates.extend(c for c in trigger.children
-                              if c.dep_ in _OBLIQUE and case_words(c) & self.g.genitive)
+        else:
+            if (match.entry.event, match.entry.mode) in _GENITIVE_IS_PATIENT:
+                candidates.extend(c for c in trigger.children
+                                  if c.dep_ in _OBLIQUE and case_words(c) & self.g.genitive)
+            if trigger.dep_ in ("nsubj",) and trigger.head.pos_ == "VERB":
+                # "des frappes … ont tué dix civils": the victims are the verb's object
+                candidates.extend(self._children(trigger.head, _OBJECT))
         # obliques with a recipient preposition, on the trigger or its companions
         for token in (trigger, *match.companions):
             for child in token.children:

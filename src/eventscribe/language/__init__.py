@@ -6,12 +6,12 @@ registry discovers them, so adding a language touches no other code.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from dataclasses import dataclass
 from functools import lru_cache
 
 import py3langid
+
+from ..registry import modules_in
 
 # Below this many letters a guess is noise; the caller's --lang or the default wins.
 MIN_LETTERS = 20
@@ -34,8 +34,8 @@ class UnsupportedLanguage(LookupError):
 @lru_cache(maxsize=None)
 def profiles() -> dict[str, LanguageProfile]:
     found = {}
-    for module in pkgutil.iter_modules(__path__):
-        profile = getattr(importlib.import_module(f"{__name__}.{module.name}"), "PROFILE", None)
+    for module in modules_in(__name__, __path__):
+        profile = getattr(module, "PROFILE", None)
         if isinstance(profile, LanguageProfile):
             found[profile.code] = profile
     return found
