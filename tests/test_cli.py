@@ -10,8 +10,9 @@ import pytest
 ARTICLE = ("Mali : attaque contre un poste de l'armée\n\n"
            "Des jihadistes ont attaqué mardi un poste de l'armée malienne à Ménaka, "
            "selon une source sécuritaire.\n\nLe gouvernement a condamné l'attaque.")
-ENGLISH = ("Army seizes town\n\nThe army seized the town of Gao on Tuesday after heavy fighting "
-           "with rebels, officials said. The government condemned the attack on civilians.")
+GERMAN = ("Armee nimmt Stadt ein\n\nDie Armee hat am Dienstag nach schweren Kämpfen mit den "
+          "Rebellen die Stadt Gao eingenommen, teilten Beamte mit. Die Regierung verurteilte "
+          "den Angriff auf Zivilisten.")
 
 
 def run(*args, stdin=None):
@@ -26,7 +27,7 @@ def inputs(tmp_path_factory):
     (folder / "b_empty.txt").write_text("", encoding="utf-8")
     (folder / "c_binary.txt").write_bytes(bytes(range(256)) * 64)
     (folder / "d_latin1.txt").write_bytes(ARTICLE.replace("Ménaka", "Gao").encode("latin-1"))
-    (folder / "e_english.txt").write_text(ENGLISH, encoding="utf-8")
+    (folder / "e_german.txt").write_text(GERMAN, encoding="utf-8")
     paragraph = "<p>" + "Les soldats ont patrouillé dans la ville de Mopti sans incident. " * 8 + "</p>\n"
     big = "<html><head><title>Gros</title></head><body><article>" + paragraph * (20_000_000 // len(paragraph)) + "</article></body></html>"
     (folder / "f_huge.html").write_text(big, encoding="utf-8")
@@ -41,7 +42,7 @@ def test_mixed_directory(inputs):
     err = result.stderr
     assert "b_empty.txt: empty" in err
     assert "c_binary.txt: binary" in err
-    assert "e_english.txt: language 'en' has no pipeline yet" in err
+    assert "e_german.txt: language 'de' has no pipeline yet" in err
     events = [json.loads(line) for line in result.stdout.splitlines()]
     articles = {e["article_id"] for e in events}
     assert len(articles) >= 2  # the article and its Latin-1 twin (different place → different text)

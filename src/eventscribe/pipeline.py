@@ -20,7 +20,7 @@ from .ingest import article_from_text
 from .ingest.plaintext import parse_plaintext
 from .language import UnsupportedLanguage, detect_language, get_profile
 from .nlp import load_model, parse_texts
-from .nlp.components import COMPONENTS, add_components
+from .nlp.components import add_components
 from .places.gazetteer import Gazetteer
 from .places.resolve import to_location
 from .schema import Article, Entity, Event, Quote, Skipped, TextInfo, stable_id
@@ -57,13 +57,21 @@ class Pipeline:
         self.forced_lang = lang
         self.batch_size = batch_size
         self._nlp: dict[str, Language] = {}
+        self._steps: dict[str, list[str]] = {}  # our components per language, in order
 
     # -- models -------------------------------------------------------------------
     def nlp(self, lang: str) -> Language:
         if lang not in self._nlp:
             profile = get_profile(lang)
-            self._nlp[lang] = add_components(load_model(profile.spacy_model), lang)
+            nlp = load_model(profile.spacy_model)
+            self._steps[lang] = add_components(nlp, lang, profile.parse_adapter)
+            self._nlp[lang] = nlp
         return self._nlp[lang]
+
+    def components(self, lang: str) -> list[str]:
+        """Our components for a language, in running order (after the model's own)."""
+        self.nlp(lang)
+        return list(self._steps[lang])
 
     # -- public API -----------------------------------------------------------------
     def extract(self, text: str, lang: str | None = None,
@@ -107,9 +115,10 @@ class Pipeline:
             outcome[index] = item
         for lang, articles in ready.items():
             nlp = self.nlp(lang)
-            docs = parse_texts(nlp, (a.text for a in articles), disable=COMPONENTS)
+            steps = self._steps[lang]
+            docs = parse_texts(nlp, (a.text for a in articles), disable=steps)
             for article, doc in zip(articles, docs):
-                self._annotate(nlp, article, doc)
+                self._annotate(nlp, steps, article, doc)
         return [outcome[i] for i in range(len(batch))]
 
     @staticmethod
@@ -124,12 +133,12 @@ class Pipeline:
                 article.pub_date, article.pub_date_source = expr.value, "dateline"
                 return
 
-    def _annotate(self, nlp: Language, article: Article, doc: Doc) -> None:
+    def _annotate(self, nlp: Language, steps: list[str], article: Article, doc: Doc) -> None:
         doc._.article_id = article.id
         doc._.lang = article.language
         doc._.pub_date = parse_date(article.pub_date)
         doc._.title = article.title
-        for name in COMPONENTS:
+        for name in steps:
             doc = nlp.get_pipe(name)(doc)
         article.events = []
         events_by_trigger: dict[int, list[str]] = {}

@@ -22,6 +22,9 @@ class LanguageProfile:
     code: str            # ISO 639-1
     name: str
     spacy_model: str     # the PyPI package (importable name) holding the spaCy pipeline
+    # a registered component run right after parsing, to bring the parse to Universal
+    # Dependencies when the model uses another scheme (English: ClearNLP labels)
+    parse_adapter: str | None = None
 
 
 class UnsupportedLanguage(LookupError):

@@ -98,8 +98,15 @@ def make_events(nlp: Language, name: str, lang: str, kb_languages: list[str]) ->
     return EventTagger(lang, kb_languages)
 
 
-def add_components(nlp: Language, lang: str) -> Language:
+def add_components(nlp: Language, lang: str, parse_adapter: str | None = None) -> list[str]:
+    """Add our components after the model's; returns their names in running order."""
+    names = []
+    if parse_adapter:
+        if parse_adapter not in nlp.pipe_names:
+            nlp.add_pipe(parse_adapter)
+        names.append(parse_adapter)
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name, config={"lang": lang})
-    return nlp
+        names.append(name)
+    return names
