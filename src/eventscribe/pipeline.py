@@ -141,9 +141,10 @@ class Pipeline:
         for name in steps:
             doc = nlp.get_pipe(name)(doc)
         article.events = []
+        text = article.text  # == doc.text, which spaCy rebuilds on every access
         events_by_trigger: dict[int, list[str]] = {}
         for mention in doc._.event_mentions:
-            for event in self._records(article, doc, mention):
+            for event in self._records(article, doc, text, mention):
                 article.events.append(event)
                 events_by_trigger.setdefault(event.text_info.trigger_start, []).append(event.id)
         article.quotes = []
@@ -153,15 +154,16 @@ class Pipeline:
                       if quote.start <= start < quote.end for eid in ids]
             article.quotes.append(Quote(quote.text, quote.start, quote.end, speaker, inside))
 
-    def _records(self, article: Article, doc: Doc, mention: EventMention) -> Iterator[Event]:
+    def _records(self, article: Article, doc: Doc, text: str,
+                 mention: EventMention) -> Iterator[Event]:
         trigger_tokens = sorted(mention.match.tokens, key=lambda t: t.i)
         anchor = mention.match.anchor
         sentence = mention.sentence
         sent_start = sentence.start_char
         sent_end = sentence.end_char
-        while sent_end > sent_start and doc.text[sent_end - 1].isspace():
+        while sent_end > sent_start and text[sent_end - 1].isspace():
             sent_end -= 1
-        text_info = TextInfo(start=sent_start, end=sent_end, sentence=doc.text[sent_start:sent_end],
+        text_info = TextInfo(start=sent_start, end=sent_end, sentence=text[sent_start:sent_end],
                              trigger_start=anchor.idx, trigger_end=anchor.idx + len(anchor.text))
         trigger_text = " ".join(t.text for t in trigger_tokens)
         location = None

@@ -83,10 +83,10 @@ def _is_genitive_or_name(token: Token) -> bool:
     return not cases or bool(cases & {"de", "du", "des", "d'", "of"})
 
 
-def _entity_span(tokens: list[Token]) -> tuple[int, int, str]:
+def _entity_span(tokens: list[Token], text: str) -> tuple[int, int, str]:
     start = tokens[0].idx
     end = tokens[-1].idx + len(tokens[-1].text)
-    return start, end, tokens[0].doc.text[start:end]
+    return start, end, text[start:end]
 
 
 class ActorResolver:
@@ -99,6 +99,9 @@ class ActorResolver:
         self.pub_date = pub_date
         self.context_country = context_country
         self._memo: dict[int, Entity | None] = {}
+        # Doc.text and Doc.ents are rebuilt on every access: read them once.
+        self.text = doc.text
+        self.ents = [(e.start, e.end, e.label_, e.text) for e in doc.ents]
 
     # -- public -------------------------------------------------------------
     def entity(self, head: Token) -> Entity | None:
@@ -110,7 +113,7 @@ class ActorResolver:
             self._memo[head.i] = None
             return None
         tokens = phrase_tokens(head)
-        start, end, text = _entity_span(tokens)
+        start, end, text = _entity_span(tokens, self.text)
         resolution = self.resolve(head, tokens)
         if resolution.code is None and _is_personal_pronoun(head):
             antecedent = self._antecedent_subject(head)
@@ -170,20 +173,20 @@ class ActorResolver:
         return None
 
     def _name_candidates(self, head: Token, tokens: list[Token]) -> list[str]:
-        doc = head.doc
+        text = self.text
         candidates = []
         if len(tokens) <= MAX_NAME_TOKENS:
-            candidates.append(doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1].text)])
+            candidates.append(text[tokens[0].idx:tokens[-1].idx + len(tokens[-1].text)])
         first, last = tokens[0].i, tokens[-1].i
-        for ent in doc.ents:
-            if ent.start <= head.i < ent.end:
-                candidates.append(ent.text)
-        for ent in doc.ents:  # a name inside the phrase: "John Kerry le secrétaire d'Etat"
-            if first <= ent.start and ent.end - 1 <= last and ent.label_ in ("PER", "PERSON", "ORG"):
-                candidates.append(ent.text)
+        for start, end, _label, ent_text in self.ents:
+            if start <= head.i < end:
+                candidates.append(ent_text)
+        for start, end, label, ent_text in self.ents:  # "John Kerry le secrétaire d'Etat"
+            if first <= start and end - 1 <= last and label in ("PER", "PERSON", "ORG"):
+                candidates.append(ent_text)
         name = [head] + [c for c in head.children if c.dep_ in ("flat:name", "flat", "compound", "fixed")]
         name.sort(key=lambda t: t.i)
-        candidates.append(doc.text[name[0].idx:name[-1].idx + len(name[-1].text)])
+        candidates.append(text[name[0].idx:name[-1].idx + len(name[-1].text)])
         # Appositions name the same referent: "John Kerry, le secrétaire d'Etat".
         for child in head.children:
             if child.dep_ == "appos" and child.pos_ == "PROPN":
@@ -198,7 +201,7 @@ class ActorResolver:
 
     def _sector(self, head: Token, tokens: list[Token]) -> str | None:
         # Longest phrase from the head first: "forces de l'ordre" before "forces".
-        text = head.doc.text
+        text = self.text
         after = [t for t in tokens if t.i >= head.i]
         for last in reversed(after):
             sector = self.kb.sector_of(text[head.idx:last.idx + len(last.text)])

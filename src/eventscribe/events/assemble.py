@@ -17,13 +17,16 @@ from ..actors.resolve import ActorResolver
 from ..language.resources import Grammar
 from ..places.resolve import CountryContext, PlaceMention
 from ..quotes import AttributionFinder, QuoteSpan
-from ..schema import Entity
+from ..schema import QUAD_CLASS, Entity
 from ..time import TimeExpression
 from .lexicon import Lexicon, TriggerMatch
 from .modality import aux_flags
 from .roles import RoleFinder
 
 _CONTENT_DEPS = {"xcomp", "ccomp", "obl", "obl:arg", "advcl", "acl"}
+# PLOVER: future material cooperation is a promise (AGREE); an announced retreat is a
+# concession (CONCEDE), "not RETREAT + future".
+_PROMISED_AS = {"COOPERATE": "AGREE", "AID": "AGREE", "RETREAT": "CONCEDE"}
 _MAX_HOPS = 6
 
 
@@ -40,13 +43,16 @@ class EventMention:
     aux: list[str]
     confidence: float
     merged: list[TriggerMatch] = field(default_factory=list)
+    promised: str | None = None  # the type a future act is coded as (PLOVER: a promise)
 
     @property
     def event(self) -> str:
-        return self.match.entry.event
+        return self.promised or self.match.entry.event
 
     @property
     def mode(self) -> str | None:
+        if self.promised:
+            return None  # AGREE and CONCEDE have no modes
         return self.match.entry.mode or next(
             (m.entry.mode for m in self.merged if m.entry.mode), None)
 
@@ -149,9 +155,10 @@ class EventAssembler:
         for m in matches:
             if "embeds" in m.entry.flags:
                 content.update(self._content_of(m))
+        topics = self._topics(matches)
         kept = []
         for m in matches:
-            if m.anchor.i in companion_of or m.anchor.i in content:
+            if m.anchor.i in companion_of or m.anchor.i in content or m.anchor.i in topics:
                 continue
             # Two readings sharing a companion: keep the higher one in the tree.
             if any(o is not m and set(o.companions) & set(m.companions)
@@ -159,6 +166,19 @@ class EventAssembler:
                 continue
             kept.append(m)
         return kept
+
+    @staticmethod
+    def _topics(matches: list[TriggerMatch]) -> set[int]:
+        """Nominal triggers that a verbal act is about ("a dénoncé les bombardements",
+        "n'a pas approuvé l'offensive"): the act is the event coded, as coders do."""
+        topics: set[int] = set()
+        for m in matches:
+            if QUAD_CLASS[m.entry.event].startswith("verbal") and m.anchor.pos_ in ("VERB", "AUX"):
+                for child in m.anchor.children:
+                    if child.dep_ == "obj":
+                        topics.update(t.i for t in child.subtree
+                                      if t.pos_ == "NOUN" and t.i != m.anchor.i)
+        return topics
 
     def _content_of(self, match: TriggerMatch) -> set[int]:
         """What an accusation, threat or demand says: its complement clause, found in
@@ -233,11 +253,18 @@ class EventAssembler:
             year = int(date.value[:4])
             if year < pub.year - 1:
                 aux.append("historical")
+        if match.entry.event == "CONSULT" and match.entry.mode == "visit" and not recipients \
+                and place is not None and not fallback:
+            # a visit to a country's capital is a meeting with its government
+            host = resolver.entity(doc[place.head])
+            if host is not None and host.code and all(a.code != host.code for a in actors):
+                recipients = [host]
         confidence = self._confidence(match, actors, recipients, place, fallback)
+        promised = _PROMISED_AS.get(match.entry.event) if "future" in aux else None
         return EventMention(match=match, sentence=trigger.sent, actors=actors,
                             recipients=recipients, claimant=claimant, place=place,
                             place_fallback=fallback, date=date, aux=aux,
-                            confidence=confidence, merged=merged)
+                            confidence=confidence, merged=merged, promised=promised)
 
     @staticmethod
     def _entities(heads: list[Token], resolver: ActorResolver) -> list[Entity]:
