@@ -93,12 +93,14 @@ class ActorResolver:
     """Resolves noun phrases of one parsed article; knows its date and country context."""
 
     def __init__(self, doc: Doc, kb: ActorKB, pub_date: dt.date | None,
-                 context_country: str | None):
+                 context_country: str | None, person_nouns: frozenset[str] = frozenset()):
         self.doc = doc
         self.kb = kb
         self.pub_date = pub_date
         self.context_country = context_country
         self._memo: dict[int, Entity | None] = {}
+        self._how: dict[int, str] = {}
+        self.person_nouns = person_nouns
         # Doc.text and Doc.ents are rebuilt on every access: read them once.
         self.text = doc.text
         self.ents = [(e.start, e.end, e.label_, e.text) for e in doc.ents]
@@ -112,9 +114,14 @@ class ActorResolver:
         if head.pos_ not in _NOMINAL_POS or head.is_punct:
             self._memo[head.i] = None
             return None
-        tokens = phrase_tokens(head)
+        tokens = self._widen_to_name(head, phrase_tokens(head))
+        named = self._longest_name(tokens)
+        if named is not None:
+            tokens, entry = named
+            resolution = self._entry_resolution(entry)
+        else:
+            resolution = self.resolve(head, tokens)
         start, end, text = _entity_span(tokens, self.text)
-        resolution = self.resolve(head, tokens)
         if resolution.code is None and _is_personal_pronoun(head):
             antecedent = self._antecedent_subject(head)
             if antecedent is not None:
@@ -122,7 +129,34 @@ class ActorResolver:
         entity = Entity(entity_text=text, code=resolution.code, sector=resolution.sector,
                         start=start, end=end)
         self._memo[head.i] = entity
+        self._how[head.i] = resolution.how
         return entity
+
+    def _longest_name(self, tokens: list[Token]) -> tuple[list[Token], ActorEntry] | None:
+        """The longest knowledge-base name starting where the phrase starts, read on the
+        text rather than the tree: multi-word names are where parsers go wrong."""
+        first = tokens[0]
+        sentence_end = first.sent.end
+        limit = min(sentence_end, first.i + MAX_NAME_TOKENS + 4)
+        doc = first.doc
+        for last in range(limit - 1, tokens[-1].i, -1):
+            token = doc[last]
+            if token.is_punct and token.text not in _CLOSERS:
+                continue
+            entry = self.lookup_name(self.text[first.idx:token.idx + len(token.text)])
+            if entry is not None and entry.kind != "demonym":
+                return list(doc[first.i:last + 1]), entry
+        return None
+
+    def _widen_to_name(self, head: Token, tokens: list[Token]) -> list[Token]:
+        """A named entity the parse cut in two ("Groupe de soutien à l'islam et aux
+        musulmans") is one actor: the phrase grows to cover the whole name."""
+        for start, end, label, _text in self.ents:
+            if start <= head.i < end and label in ("ORG", "PER", "PERSON", "MISC", "NORP") \
+                    and (start < tokens[0].i or end - 1 > tokens[-1].i) and end - start <= 12:
+                first, last = min(start, tokens[0].i), max(end - 1, tokens[-1].i)
+                return list(head.doc[first:last + 1])
+        return tokens
 
     def is_actor_like(self, head: Token) -> bool:
         """Whether a phrase can be a recipient: a resolved actor or a proper name."""
@@ -130,6 +164,10 @@ class ActorResolver:
         if entity is None:
             return False
         head = self._antecedent(head)
+        if self._how.get(head.i) == "demonym" and head.pos_ == "NOUN":
+            # "la résilience ukrainienne" names no actor; "son allié russe" does
+            return head.lemma_.lower() in self.person_nouns or head.lower_ in self.person_nouns \
+                or self.kb.demonym(head.text) is not None  # "la Française", "les Russes"
         return entity.code is not None or entity.sector is not None or head.pos_ == "PROPN" \
             or head.ent_type_ in ("PER", "ORG", "PERSON", "NORP", "GPE")
 

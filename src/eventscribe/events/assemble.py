@@ -273,7 +273,12 @@ class EventAssembler:
             entity = resolver.entity(head)
             if entity is not None and all(e.start != entity.start for e in entities):
                 entities.append(entity)
-        return entities
+        # a "conjunct" overlapping another entity's name is part of that name
+        kept: list[Entity] = []
+        for entity in sorted(entities, key=lambda e: e.start - e.end):  # longest first
+            if all(entity.end <= k.start or k.end <= entity.start for k in kept):
+                kept.append(entity)
+        return sorted(kept, key=lambda e: e.start)
 
     @staticmethod
     def _confidence(match, actors, recipients, place, fallback) -> float:

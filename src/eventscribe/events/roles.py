@@ -50,7 +50,8 @@ def conjuncts(token: Token) -> list[Token]:
     """The token and the phrases coordinated with it ("Washington et Moscou")."""
     found = [token]
     for child in token.children:
-        if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
+        if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN", "PRON") \
+                and child.ent_iob_ != "I":  # not the second half of one name
             found.extend(conjuncts(child))
     return found
 

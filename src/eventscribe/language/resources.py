@@ -41,6 +41,7 @@ class Grammar:
     place_nouns: frozenset[str]
     complementisers: frozenset[str]
     support_verbs: frozenset[str]
+    person_nouns: frozenset[str]
 
 
 @dataclass(frozen=True)

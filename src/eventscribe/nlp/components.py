@@ -65,12 +65,14 @@ class QuoteTagger:
 class EventTagger:
     def __init__(self, lang: str, kb_languages: list[str]):
         self.kb = ActorKB.load(tuple(kb_languages))
+        self.person_nouns = grammar(lang).person_nouns
         self.assemble = EventAssembler(load_lexicon(lang), grammar(lang),
                                        AttributionFinder(attribution(lang)))
 
     def __call__(self, doc: Doc) -> Doc:
         context = doc._.country_context
-        resolver = ActorResolver(doc, self.kb, doc._.pub_date, context.country)
+        resolver = ActorResolver(doc, self.kb, doc._.pub_date, context.country,
+                                 self.person_nouns)
         doc._.actors = resolver
         doc._.event_mentions = self.assemble(
             doc, resolver, context, doc._.place_mentions, doc._.time_expressions,
