@@ -44,6 +44,7 @@ class PlaceTagger:
         self.finder = PlaceFinder(
             Gazetteer.load(), grammar(lang),
             lambda text: any(e.kind in _METONYM_KINDS for e in kb.lookup(text)),
+            kb.demonym,
         )
 
     def __call__(self, doc: Doc) -> Doc:

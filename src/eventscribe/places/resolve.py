@@ -47,6 +47,7 @@ class PlaceMention:
     locative: bool            # used as a location
     metonym: bool             # a state or capital used as an actor
     neighbourhood: bool = False
+    modifier: bool = False      # a nationality adjective: says which country, not where
     holder: int | None = None   # token index of "quartiers" in "les quartiers Est d'Alep"
     place: Place | None = None
 
@@ -82,11 +83,14 @@ def _case_words(token: Token) -> set[str]:
 
 
 class PlaceFinder:
-    def __init__(self, gazetteer: Gazetteer, grammar: Grammar, is_metonym_name):
+    def __init__(self, gazetteer: Gazetteer, grammar: Grammar, is_metonym_name,
+                 demonym=lambda word: None):
         self.gazetteer = gazetteer
         self.grammar = grammar
         # callable(text) -> bool: the actor KB knows this as a country, capital or seat
         self.is_metonym_name = is_metonym_name
+        # callable(word) -> ISO alpha-3 | None: "Russian", "syrien"
+        self.demonym = demonym
 
     def mentions(self, doc: Doc) -> list[PlaceMention]:
         found: dict[int, PlaceMention] = {}
@@ -99,13 +103,31 @@ class PlaceFinder:
             mention = self._mention(span)
             if mention is not None:
                 found[span.start] = mention
-        for token in doc:  # toponyms the NER missed, when a preposition says "where"
-            if token.pos_ == "PROPN" and not token.ent_type_ and token.i not in found \
-                    and token.dep_ not in ("flat:name", "flat") and self._looks_located(token):
+        covered = {t.i for m in found.values() for t in doc.char_span(
+            m.start, m.end, alignment_mode="expand") or ()}
+        for token in doc:
+            if token.i in covered:
+                continue
+            if token.pos_ == "PROPN" and not token.ent_type_ and token.dep_ not in (
+                    "flat:name", "flat") and self._looks_located(token):
+                # toponyms the NER missed, when a preposition says "where"
                 mention = self._mention(doc[token.i:token.i + 1])
                 if mention is not None:
                     found[token.i] = mention
+            elif token.pos_ in ("ADJ", "PROPN", "NOUN") and token.dep_ in ("amod", "nmod", "compound"):
+                modifier = self._modifier(token)  # "Russian troops", "le ciel syrien"
+                if modifier is not None:
+                    found[token.i] = modifier
         return [found[k] for k in sorted(found)]
+
+    def _modifier(self, token: Token) -> PlaceMention | None:
+        code = self.demonym(token.text)
+        country = self.gazetteer.country(code) if code else None
+        if country is None:
+            return None
+        return PlaceMention(start=token.idx, end=token.idx + len(token.text), text=token.text,
+                            head=token.i, candidates=[country], locative=False, metonym=False,
+                            modifier=True)
 
     def _looks_located(self, token: Token) -> bool:
         return bool(_case_words(token) & self.grammar.locative) and token.pos_ == "PROPN"
@@ -177,6 +199,7 @@ class PlaceFinder:
                                 key=lambda c: _score(c, mention.candidates, context_iso2))
         located = [m for m in mentions if m.is_place and m.locative and m.place.country_code]
         counts = Counter(m.place.country_code for m in located)
+        counts.update(m.place.country_code for m in mentions if m.modifier)
         counts.update(self.title_countries(title))
         if not counts:
             return CountryContext(country=None, dominant=None, counts=counts)
@@ -191,10 +214,18 @@ class PlaceFinder:
         return CountryContext(country=iso3(iso2), dominant=dominant, counts=counts)
 
 
+_FIRM_FEATURES = ("PCL", "PPLC", "CONT", "RGN", "OCN", "SEA", "ADM1")
+
+
 def _score(place: Place, candidates: list[Place], context_iso2: str | None) -> float:
     """The gazetteer's order is its prior (name weight × population, countries first);
-    the article's country moves a candidate up a few ranks, no more."""
-    score = -0.5 * candidates.index(place)
+    the article's country moves a candidate up a few ranks, no more, and never past a
+    first candidate that is a country, a capital or a region ("Canada" is not
+    La Cañada, California, whatever the article is about)."""
+    rank = candidates.index(place)
+    if candidates[0].feature_code.startswith(_FIRM_FEATURES):
+        return -rank
+    score = -0.5 * rank
     if context_iso2 and place.country_code == context_iso2:
         score += 2.0
     return score
