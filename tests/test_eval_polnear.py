@@ -3,12 +3,12 @@
 Gold (annotator a1a1; b2b2's file for the same article must be ignored): five
 attributions — Senator Jane Doe / said / that…; the governor / told / the quote;
 the county report / According to / turnout…; Officials / believe / the plan is dead
-(a belief: "believe" is no reporting verb of ours, so its cue, source and content are
-all missed); the clerk / said / a discontinuous quote.
+(a belief, which attributes content as a report does); the clerk / said / a
+discontinuous quote.
 Ours add "The mayor added salt": a spurious cue and source, no content.
-  cue     4 of 5 found, 4 of 5 right   → P R F1 0.8
-  source  4 of 5 found, 4 of 5 right   → 0.8
-  content 4 of 5 found, 4 of 4 right   → P 1.0, R 0.8, F1 0.8889
+  cue     5 of 5 found, 5 of 6 right   → P 0.8333, R 1.0, F1 0.9091
+  source  5 of 5 found, 5 of 6 right   → same
+  content 5 of 5 found, 5 of 5 right   → 1.0
 """
 
 from pathlib import Path
@@ -42,16 +42,14 @@ def test_reader_takes_one_annotation_per_article_and_discontinuous_spans():
 
 def test_metrics_computed_by_hand(report):
     m = report.metrics
-    assert (m["n_articles"], m["n_attributions"], m["n_predicted"]) == (1, 5, 5)
-    assert m["cue_precision"] == m["cue_recall"] == m["cue_f1"] == 0.8
-    assert m["source_precision"] == m["source_recall"] == m["source_f1"] == 0.8
-    assert (m["content_precision"], m["content_recall"], m["content_f1"]) == (1.0, 0.8, 0.8889)
+    assert (m["n_articles"], m["n_attributions"], m["n_predicted"]) == (1, 5, 6)
+    assert (m["cue_precision"], m["cue_recall"], m["cue_f1"]) == (0.8333, 1.0, 0.9091)
+    assert (m["source_precision"], m["source_recall"], m["source_f1"]) == (0.8333, 1.0, 0.9091)
+    assert (m["content_precision"], m["content_recall"], m["content_f1"]) == (1.0, 1.0, 1.0)
 
 
 def test_errors(report):
-    assert {e["error"] for e in report.errors} == {
-        "missed cue «believe»", "spurious cue «added»",
-        "missed source «officials»", "spurious source «mayor»"}
+    assert {e["error"] for e in report.errors} == {"spurious cue «added»", "spurious source «mayor»"}
 
 
 def test_shared_dev_reads_consistently(shared):
