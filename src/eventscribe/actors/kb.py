@@ -97,7 +97,7 @@ class ActorKB:
         self._names: dict[str, list[ActorEntry]] = defaultdict(list)
         self._exact: dict[str, list[ActorEntry]] = {}   # "WHO", "IS", "Le Monde": as written
         self._demonyms: dict[str, str] = {}
-        self._sectors: dict[str, str] = {}
+        self._sectors: dict[str, dict[str, str]] = {}  # per language: "militants" differ
         self.countries: dict[str, str] = {}      # code → English name
         self.iso2: dict[str, str] = {}           # iso2 → code
         self.max_phrase_tokens = 1
@@ -170,8 +170,9 @@ class ActorKB:
         path = DATA_DIR / "lang" / lang / "sectors.tsv"
         if not path.exists():
             return
+        words = self._sectors.setdefault(lang, {})
         for row in read_tsv(path):
-            self._sectors.setdefault(normalise(row["text"]), row["sector"])
+            words.setdefault(normalise(row["text"]), row["sector"])
 
     # -- lookups -----------------------------------------------------------------
     def lookup(self, phrase: str, on: dt.date | None = None) -> list[ActorEntry]:
@@ -195,8 +196,13 @@ class ActorKB:
                                          e.valid_from, e.valid_to) for e in past[:1]]
         return people + others
 
-    def sector_of(self, phrase: str) -> str | None:
-        return self._sectors.get(normalise(phrase))
+    def sector_of(self, phrase: str, lang: str | None = None) -> str | None:
+        """The sector a word names in a language ("militants": activists in French,
+        fighters in English); without a language, the first language that has it."""
+        key = normalise(phrase)
+        if lang is not None:
+            return self._sectors.get(lang, {}).get(key)
+        return next((words[key] for words in self._sectors.values() if key in words), None)
 
     def demonym(self, word: str) -> str | None:
         return self._demonyms.get(normalise(word))

@@ -27,6 +27,7 @@ _DOMESTIC_SECTORS = {"GOV", "MIL", "REB", "COP", "JUD", "LEG", "PTY", "CVL", "ME
                      "SPY", "OTH"}
 _COUNTRY_KINDS = {"name", "capital", "seat"}
 MAX_NAME_TOKENS = 8
+_NOT_ACTORS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL"}
 _CLOSERS = {")": "(", "»": "«", "]": "[", "”": "“"}
 
 
@@ -52,8 +53,9 @@ def phrase_tokens(head: Token) -> list[Token]:
             stack.append(child)
     keep.sort(key=lambda t: t.i)
     # A contiguous, trimmed span: no leading determiner or punctuation, no dangling punctuation.
-    while len(keep) > 1 and (keep[0].pos_ in ("DET", "PUNCT", "ADP") or keep[0].is_space):
-        keep.pop(0)
+    while len(keep) > 1 and (keep[0].pos_ in ("DET", "PUNCT", "ADP") or keep[0].is_space
+                              or keep[0].dep_ in ("case", "fixed", "mark")):
+        keep.pop(0)  # "according to the UN" → "UN"
     while len(keep) > 1 and (keep[-1].pos_ in ("PUNCT", "ADP", "DET", "CCONJ") or keep[-1].is_space):
         if keep[-1].text in _CLOSERS and any(t.text == _CLOSERS[keep[-1].text] for t in keep):
             break  # "l'Observatoire syrien des droits de l'homme (OSDH)" keeps its parenthesis
@@ -103,6 +105,7 @@ class ActorResolver:
         self.person_nouns = person_nouns
         # Doc.text and Doc.ents are rebuilt on every access: read them once.
         self.text = doc.text
+        self.lang = doc._.lang
         self.ents = [(e.start, e.end, e.label_, e.text) for e in doc.ents]
 
     # -- public -------------------------------------------------------------
@@ -164,6 +167,8 @@ class ActorResolver:
         if entity is None:
             return False
         head = self._antecedent(head)
+        if head.ent_type_ in _NOT_ACTORS:
+            return False  # "on Monday", "$2 million"
         if self._how.get(head.i) == "demonym" and head.pos_ == "NOUN":
             # "la résilience ukrainienne" names no actor; "son allié russe" does
             return head.lemma_.lower() in self.person_nouns or head.lower_ in self.person_nouns \
@@ -242,10 +247,10 @@ class ActorResolver:
         text = self.text
         after = [t for t in tokens if t.i >= head.i]
         for last in reversed(after):
-            sector = self.kb.sector_of(text[head.idx:last.idx + len(last.text)])
+            sector = self.kb.sector_of(text[head.idx:last.idx + len(last.text)], self.lang)
             if sector:
                 return sector
-        return self.kb.sector_of(head.lemma_)
+        return self.kb.sector_of(head.lemma_, self.lang)
 
     def _country_inside(self, head: Token, tokens: list[Token]) -> str | None:
         """A country named inside the phrase: demonym adjective or genitive name."""

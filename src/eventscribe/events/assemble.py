@@ -222,8 +222,10 @@ class EventAssembler:
         for detail in merged:  # "lancée … avec des bombardements du régime"
             if not actors:
                 actors = self._entities(self.roles.actors(detail, actor_like), resolver)
-        # Neither the details of this event nor the places it happens in receive it.
-        details = {t.i for m in merged for t in m.tokens} | set(place_heads)
+        # Neither the details of this event nor the towns it happens in receive it
+        # (a country can: "sanctions on Venezuela").
+        details = {t.i for m in merged for t in m.tokens} | {
+            i for i, p in place_heads.items() if p.place.resolution != "country"}
         recipients = self._entities(
             self.roles.recipients(match, actor_like, details), resolver)
         recipients = [r for r in recipients if all(r.start != a.start for a in actors)]

@@ -47,8 +47,14 @@ def _negated(group: list[Token], grammar: Grammar) -> bool:
     return False
 
 
+def _auxiliaries(group: list[Token]) -> set[str]:
+    return {t.lemma_.lower() for t in group if t.dep_.startswith("aux")}
+
+
 def _future(trigger: Token, group: list[Token], grammar: Grammar) -> bool:
     if any("Fut" in t.morph.get("Tense") for t in group):
+        return True
+    if _auxiliaries(group) & grammar.future_auxiliaries:  # "will deliver"
         return True
     head = trigger.head
     return trigger.dep_ == "xcomp" and "Inf" in trigger.morph.get("VerbForm") \
@@ -57,6 +63,8 @@ def _future(trigger: Token, group: list[Token], grammar: Grammar) -> bool:
 
 def _hypothetical(trigger: Token, group: list[Token], grammar: Grammar) -> bool:
     if any("Cnd" in t.morph.get("Mood") for t in group):
+        return True
+    if _auxiliaries(group) & grammar.hypothetical_auxiliaries:  # "could attack"
         return True
     for token in (trigger, *trigger.ancestors):
         marks = {c.lower_ for c in token.children if c.dep_ == "mark"}

@@ -217,8 +217,11 @@ class RoleFinder:
             if trigger.dep_ in ("nsubj",) and trigger.head.pos_ == "VERB":
                 # "des frappes … ont tué dix civils": the victims are the verb's object
                 candidates.extend(self._children(trigger.head, _OBJECT))
-        # obliques with a recipient preposition, on the trigger or its companions
-        for token in (trigger, *match.companions):
+        # obliques with a recipient preposition, on the trigger or its companions, or on
+        # the verb that carries a nominal trigger ("imposed sanctions on Venezuela")
+        carriers = [trigger.head] if trigger.pos_ == "NOUN" and trigger.dep_ == "obj" and \
+            trigger.head.lemma_.lower() in self.g.support_verbs else []
+        for token in (trigger, *match.companions, *carriers):
             for child in token.children:
                 if child.dep_ in _OBLIQUE and case_words(child) & self.g.recipient:
                     candidates.append(child)

@@ -23,7 +23,11 @@ def _load_yaml(lang: str, name: str) -> dict:
 
 
 def _words(values: list) -> frozenset[str]:
-    return frozenset(str(v).lower() for v in values or ())
+    # YAML 1.1 reads a bare on/off/no/yes as a boolean: those words must be quoted
+    for value in values or ():
+        if not isinstance(value, str):
+            raise ValueError(f"word list entry {value!r} is not a string (quote it in the YAML)")
+    return frozenset(v.lower() for v in values or ())
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Grammar:
     complementisers: frozenset[str]
     support_verbs: frozenset[str]
     person_nouns: frozenset[str]
+    hypothetical_auxiliaries: frozenset[str]
 
 
 @dataclass(frozen=True)

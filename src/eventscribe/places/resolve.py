@@ -16,7 +16,7 @@ import pycountry
 from spacy.tokens import Doc, Span, Token
 
 from ..language.resources import Grammar
-from .gazetteer import Gazetteer, Place
+from .gazetteer import Gazetteer, Place, normalize
 
 _PLACE_LABELS = {"LOC", "GPE", "FAC"}
 _ACTING_DEPS = {"nsubj", "nsubj:pass", "obj", "iobj", "obl:agent", "csubj", "ROOT", "dep"}
@@ -195,8 +195,10 @@ class PlaceFinder:
             first_pass[top.country_code] += weight
         context_iso2 = first_pass.most_common(1)[0][0] if first_pass else None
         for mention in mentions:
-            mention.place = max(mention.candidates,
-                                key=lambda c: _score(c, mention.candidates, context_iso2))
+            candidates = [c for c in mention.candidates
+                          if not _far_fetched(c, mention.text, context_iso2)]
+            mention.place = max(candidates, key=lambda c: _score(c, candidates, context_iso2)) \
+                if candidates else None
         located = [m for m in mentions if m.is_place and m.locative and m.place.country_code]
         counts = Counter(m.place.country_code for m in located)
         counts.update(m.place.country_code for m in mentions if m.modifier)
@@ -215,6 +217,17 @@ class PlaceFinder:
 
 
 _FIRM_FEATURES = ("PCL", "PPLC", "CONT", "RGN", "OCN", "SEA", "ADM1")
+_FAR_FETCHED_POPULATION = 500_000
+
+
+def _far_fetched(place: Place, text: str, context_iso2: str | None) -> bool:
+    """A town abroad reached only through one of its alternate names ("Boni", a Malian
+    village, is also an old name of Bonn): not what a story set elsewhere means."""
+    if context_iso2 is None or place.country_code == context_iso2:
+        return False
+    if place.feature_code.startswith(_FIRM_FEATURES) or place.population >= _FAR_FETCHED_POPULATION:
+        return False
+    return normalize(place.name) != normalize(text)
 
 
 def _score(place: Place, candidates: list[Place], context_iso2: str | None) -> float:
