@@ -1,0 +1,212 @@
+"""acled: ACLED event rows (CSV), each row's `notes` read as a one-sentence article.
+
+The note is run through the English pipeline with `event_date` as its publication
+date. Of the events found we keep one **main event**: among the events ACLED would
+code (those with an ACLED type, see `output.acled`), the violent and contentious
+ones first (ASSAULT, PROTEST, COERCE), asserted events before negated, future or
+hypothetical ones, then the highest confidence, then the earliest trigger.
+
+Scores, each over all rows (no main event = wrong), except actor1 (rows whose
+actor1 the mapping codes with a country):
+
+* `event_type_accuracy` — our ACLED type == the row's `event_type`, in the
+  vocabulary the file uses (pre-2019 types, or current ones with `sub_event_type`);
+* `actor1_match` — our actor's code == actor1's mapped code, and our sector == its
+  mapped sector when the mapping gives one;
+* `location_25km` / `location_50km` — our event place within 25 / 50 km of the row's
+  latitude/longitude; `date_accuracy` — our event date == `event_date`;
+* `no_event_rate` — rows where we found no event at all; `unmapped_rate` — rows
+  with events of which none is an ACLED type.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..ingest import article_from_text
+from ..output.acled import AcledMapping, AcledType, acled_actor, acled_type, load_mapping
+from ..schema import Article, Event
+from . import Report, ratio
+from .events_gold import haversine_km
+
+NAME = "acled"
+DESCRIPTION = "ACLED event rows (CSV): notes as text; type (both vocabularies), actor1, place, date"
+
+PREFERRED = ("ASSAULT", "PROTEST", "COERCE")
+DOUBTFUL_AUX = frozenset({"negation", "future", "hypothetical"})
+NONE = "none"
+EXAMPLE_CHARS = 120
+_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y")
+
+
+@dataclass
+class Row:
+    """What we score against in one ACLED row."""
+
+    id: str
+    notes: str
+    date: str | None  # ISO
+    event_type: str
+    sub_event_type: str | None
+    actor1: str
+    lat: float | None
+    lon: float | None
+
+
+def parse_date(value: str) -> str | None:
+    """ACLED dates: "22 February 2019" (older exports) or ISO "2019-02-22"."""
+    value = (value or "").strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def load(path: str | Path, limit: int | None = None) -> tuple[list[Row], int]:
+    """The rows with a note (and how many rows had none), in file order."""
+    rows: list[Row] = []
+    without_notes = 0
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        for number, raw in enumerate(csv.DictReader(handle), 1):
+            notes = " ".join((raw.get("notes") or "").split())
+            if not notes:
+                without_notes += 1
+                continue
+            rows.append(Row(
+                id=raw.get("event_id_cnty") or raw.get("data_id") or str(number),
+                notes=notes, date=parse_date(raw.get("event_date", "")),
+                event_type=(raw.get("event_type") or "").strip(),
+                sub_event_type=(raw.get("sub_event_type") or "").strip() or None,
+                actor1=(raw.get("actor1") or "").strip(),
+                lat=_float(raw.get("latitude")), lon=_float(raw.get("longitude"))))
+            if limit and len(rows) >= limit:
+                break
+    return rows, without_notes
+
+
+def uses_old_vocabulary(rows: list[Row], mapping: AcledMapping) -> bool:
+    """True when the file's event types are (mostly) the pre-2019 ones."""
+    old = sum(1 for r in rows if r.event_type in mapping.old_types)
+    new = sum(1 for r in rows if r.event_type in mapping.new_types)
+    return old >= new
+
+
+def main_event(events: list[Event], mapping: AcledMapping | None = None
+               ) -> tuple[Event, AcledType] | None:
+    """The event that stands for the note, with its ACLED type (None: nothing ACLED codes)."""
+    candidates = []
+    for position, event in enumerate(events):
+        kind = acled_type(event, mapping)
+        if kind is None:
+            continue
+        rank = (event.event not in PREFERRED, bool(DOUBTFUL_AUX.intersection(event.aux)),
+                -event.confidence, event.text_info.trigger_start, position)
+        candidates.append((rank, event, kind))
+    if not candidates:
+        return None
+    _rank, event, kind = min(candidates, key=lambda c: c[0])
+    return event, kind
+
+
+def actor_matches(event: Event, mapped: tuple[str | None, str | None]) -> bool:
+    """Our actor against actor1's mapped (code, sector)."""
+    code, sector = mapped
+    actor = event.actor
+    if actor is None or actor.code != code:
+        return False
+    return sector is None or actor.sector == sector
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= EXAMPLE_CHARS else text[:EXAMPLE_CHARS - 1] + "…"
+
+
+def evaluate(path: str | Path, pipeline, limit: int | None = None) -> Report:
+    mapping = load_mapping()
+    rows, without_notes = load(path, limit)
+    old_vocabulary = uses_old_vocabulary(rows, mapping)
+    articles = [article_from_text(r.notes, language="en", pub_date=r.date, date_source="input",
+                                  article_id=f"acled-{i}-{r.id}") for i, r in enumerate(rows)]
+    processed = {a.id: a for a in pipeline.process(articles) if isinstance(a, Article)}
+    counts: Counter = Counter()
+    confusions: Counter = Counter()
+    examples: dict[str, str] = {}
+    unknown_actors: Counter = Counter()
+    for row, article in zip(rows, articles):
+        result = processed.get(article.id)
+        events = result.events if result is not None else []
+        chosen = main_event(events, mapping)
+        if not events:
+            counts["no_event"] += 1
+        elif chosen is None:
+            counts["unmapped"] += 1
+        event, kind = chosen if chosen is not None else (None, None)
+        ours = NONE if kind is None else (kind.old if old_vocabulary else kind.new)
+        if ours == row.event_type:
+            counts["type_ok"] += 1
+        else:
+            label = f"{row.event_type} → {ours}"
+            confusions[label] += 1
+            examples.setdefault(label, _short(row.notes))
+        if not old_vocabulary and row.sub_event_type:
+            counts["sub_n"] += 1
+            counts["sub_ok"] += kind is not None and kind.sub_event_type == row.sub_event_type
+        mapped = acled_actor(row.actor1, mapping)
+        if mapped is None or mapped[0] is None:
+            unknown_actors[row.actor1] += 1
+        else:
+            counts["actor_n"] += 1
+            counts["actor_ok"] += event is not None and actor_matches(event, mapped)
+        _score_place_and_date(row, event, counts)
+    n = len(rows)
+    metrics: dict[str, Any] = {
+        "n": n,
+        "vocabulary": "old" if old_vocabulary else "new",
+        "event_type_accuracy": ratio(counts["type_ok"], n),
+        "actor1_match": ratio(counts["actor_ok"], counts["actor_n"]),
+        "n_actor1": counts["actor_n"],
+        "location_25km": ratio(counts["loc25"], counts["loc_n"]),
+        "location_50km": ratio(counts["loc50"], counts["loc_n"]),
+        "date_accuracy": ratio(counts["date_ok"], counts["date_n"]),
+        "no_event_rate": ratio(counts["no_event"], n),
+        "unmapped_rate": ratio(counts["unmapped"], n),
+    }
+    if counts["sub_n"]:
+        metrics["sub_event_type_accuracy"] = ratio(counts["sub_ok"], counts["sub_n"])
+    errors = [{"error": label, "count": count, "example": examples[label]}
+              for label, count in confusions.most_common(20)]
+    notes = []
+    if without_notes:
+        notes.append(f"{without_notes} rows without notes left out")
+    if unknown_actors:
+        top = ", ".join(f"{name or '(empty)'} ({count})"
+                        for name, count in unknown_actors.most_common(5))
+        notes.append(f"actor1 not scored (no country in the mapping): {top}")
+    return Report(NAME, metrics, errors, notes)
+
+
+def _score_place_and_date(row: Row, event: Event | None, counts: Counter) -> None:
+    if row.lat is not None and row.lon is not None:
+        counts["loc_n"] += 1
+        place = event.event_loc if event is not None else None
+        if place is not None and place.lat is not None and place.lon is not None:
+            distance = haversine_km(row.lat, row.lon, place.lat, place.lon)
+            counts["loc25"] += distance <= 25
+            counts["loc50"] += distance <= 50
+    if row.date:
+        counts["date_n"] += 1
+        counts["date_ok"] += event is not None and event.date == row.date
