@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)
-	@echo "make eval arrives with the evaluation harness (issue 3)"
+	$(BIN)/python scripts/evaluate.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
