@@ -191,9 +191,12 @@ class ActorKB:
                 if current:
                     people = current
                 else:
+                    # Out of office that day: still of their country. A former official
+                    # is ELI; before their first known role the sector is unknown.
                     past = [e for e in people if e.valid_to and e.valid_to < on]
-                    people = [ActorEntry(e.code, "ELI", "person", e.canonical, e.title,
-                                         e.valid_from, e.valid_to) for e in past[:1]]
+                    nearest = past[:1] or people[-1:]
+                    people = [ActorEntry(e.code, "ELI" if past else None, "person", e.canonical,
+                                         e.title, e.valid_from, e.valid_to) for e in nearest]
         return people + others
 
     def sector_of(self, phrase: str, lang: str | None = None) -> str | None:

@@ -93,8 +93,10 @@ def load(path: str | Path, limit: int | None = None) -> list[dict[str, Any]]:
 
 
 def to_articles(records: list[dict[str, Any]]) -> list[Article]:
-    """One English article per record, dated by the record's `date` when it has one."""
-    return [article_from_text(r["text"], language="en", pub_date=(r.get("date") or "")[:10] or None,
+    """One English article per record. The records' dates are placeholders (2000-01-01,
+    says the readme), so no publication date is given: dating a sentence from a CAMEO
+    manual example to 2000 would only mislead the knowledge base's dated roles."""
+    return [article_from_text(r["text"], language="en", pub_date=None,
                               date_source="input", article_id=str(r.get("id") or i))
             for i, r in enumerate(records)]
 

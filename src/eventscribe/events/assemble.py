@@ -24,9 +24,16 @@ from .modality import aux_flags
 from .roles import RoleFinder
 
 _CONTENT_DEPS = {"xcomp", "ccomp", "obl", "obl:arg", "advcl", "acl"}
-# PLOVER: future material cooperation is a promise (AGREE); an announced retreat is a
-# concession (CONCEDE), "not RETREAT + future".
-_PROMISED_AS = {"COOPERATE": "AGREE", "AID": "AGREE", "RETREAT": "CONCEDE"}
+# PLOVER codes announced acts as what they are at the time of speaking: "all cooperative
+# actions reported in future tense" are intentions (AGREE); an announced retreat is a
+# concession (CONCEDE, "not RETREAT + future"); an announced act of force or pressure is
+# a threat ("THREATEN could be ASSAULT + hypothetical: return the single category").
+_PROMISED_AS = {
+    "CONSULT": "AGREE", "SUPPORT": "AGREE", "COOPERATE": "AGREE", "AID": "AGREE",
+    "RETREAT": "CONCEDE",
+    "PROTEST": "THREATEN", "SANCTION": "THREATEN", "MOBILIZE": "THREATEN",
+    "COERCE": "THREATEN", "ASSAULT": "THREATEN",
+}
 _MAX_HOPS = 6
 
 
@@ -145,6 +152,7 @@ class EventAssembler:
             mentions.append(self._mention(doc, match, merged_into.get(match.anchor.i, []),
                                           resolver, context, place_heads, time_heads,
                                           blocked, places, times, quotes))
+        _share_victims(mentions)
         return mentions
 
     # -- which matches become events ------------------------------------------------
@@ -261,7 +269,8 @@ class EventAssembler:
             host = resolver.entity(doc[place.head])
             if host is not None and host.code and all(a.code != host.code for a in actors):
                 recipients = [host]
-        confidence = self._confidence(match, actors, recipients, place, fallback)
+        confidence = self._confidence(match, actors, recipients, place, fallback,
+                                      self._depth(trigger))
         promised = _PROMISED_AS.get(match.entry.event) if "future" in aux else None
         return EventMention(match=match, sentence=trigger.sent, actors=actors,
                             recipients=recipients, claimant=claimant, place=place,
@@ -282,9 +291,19 @@ class EventAssembler:
                 kept.append(entity)
         return sorted(kept, key=lambda e: e.start)
 
+    def _depth(self, trigger: Token) -> int:
+        """Clauses between the trigger and the sentence's main verb, reporting verbs
+        not counted: "X said it will support…" puts "support" at depth 0."""
+        depth = 0
+        for ancestor in trigger.ancestors:
+            if not self.attribution.is_reporting(ancestor):
+                depth += 1
+        return depth
+
     @staticmethod
-    def _confidence(match, actors, recipients, place, fallback) -> float:
-        score = 0.55
+    def _confidence(match, actors, recipients, place, fallback, depth: int = 0) -> float:
+        # main-clause events are what the sentence asserts; embedded ones are details
+        score = 0.6 - 0.05 * min(depth, 4)
         if "weak" in match.entry.flags:
             score -= 0.2
         if match.companions:
@@ -296,6 +315,21 @@ class EventAssembler:
         if place is not None and not fallback:
             score += 0.1
         return round(max(0.05, min(0.99, score)), 2)
+
+
+def _share_victims(mentions: list[EventMention]) -> None:
+    """"Gunmen attacked the village, killing two civilians": the attack's victims are
+    named by the clause that details it; an attack with no recipient takes them."""
+    for mention in mentions:
+        if mention.event != "ASSAULT" or mention.recipients:
+            continue
+        anchor = mention.match.anchor
+        for other in mentions:
+            if other is not mention and other.event == "ASSAULT" and other.recipients \
+                    and anchor in other.match.anchor.ancestors \
+                    and other.match.anchor.dep_ in ("advcl", "conj", "xcomp", "acl"):
+                mention.recipients = list(other.recipients)
+                break
 
 
 def event_date(mention: EventMention, pub_date: dt.date | None):

@@ -19,6 +19,8 @@ from ..language.resources import Grammar
 from .gazetteer import Gazetteer, Place, normalize
 
 _PLACE_LABELS = {"LOC", "GPE", "FAC"}
+# labels the recogniser often gives to small places; kept only with locative evidence
+_MISLABELS = {"PER", "PERSON", "ORG", "MISC", "NORP"}
 _ACTING_DEPS = {"nsubj", "nsubj:pass", "obj", "iobj", "obl:agent", "csubj", "ROOT", "dep"}
 # A toponym that is a country or capital and not introduced by a locative
 # preposition acts; these kinds are read from the actor knowledge base.
@@ -95,7 +97,9 @@ class PlaceFinder:
     def mentions(self, doc: Doc) -> list[PlaceMention]:
         found: dict[int, PlaceMention] = {}
         for ent in doc.ents:
-            if ent.label_ not in _PLACE_LABELS and not self._looks_located(ent.root):
+            if ent.label_ not in _PLACE_LABELS and ent.label_ not in _MISLABELS:
+                continue
+            if ent.label_ in _MISLABELS and not self._looks_located(ent.root):
                 continue
             span = _span_for(doc, ent)
             if not len(span):
@@ -108,7 +112,7 @@ class PlaceFinder:
         for token in doc:
             if token.i in covered:
                 continue
-            if token.pos_ == "PROPN" and not token.ent_type_ and token.dep_ not in (
+            if token.pos_ == "PROPN" and token.ent_type_ in ("", *_MISLABELS) and token.dep_ not in (
                     "flat:name", "flat") and self._looks_located(token):
                 # toponyms the NER missed, when a preposition says "where"
                 mention = self._mention(doc[token.i:token.i + 1])
@@ -130,7 +134,15 @@ class PlaceFinder:
                             modifier=True)
 
     def _looks_located(self, token: Token) -> bool:
-        return bool(_case_words(token) & self.grammar.locative) and token.pos_ == "PROPN"
+        """A proper name that a preposition or a place noun says is a place ("in Bankass",
+        "the village of Boni"), whatever label the name recogniser gave it."""
+        if token.pos_ != "PROPN":
+            return False
+        cases = _case_words(token)
+        if cases & self.grammar.locative:
+            return True
+        return bool(cases & self.grammar.genitive) and \
+            self._place_noun_before(token.doc[token.i:token.i + 1]) is not None
 
     def _mention(self, span: Span) -> PlaceMention | None:
         candidates = self.gazetteer.candidates(span.text)
