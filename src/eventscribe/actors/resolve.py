@@ -82,7 +82,7 @@ def _is_personal_pronoun(token: Token) -> bool:
 
 def _is_genitive_or_name(token: Token) -> bool:
     cases = {c.lower_ for c in token.children if c.dep_ == "case"}
-    return not cases or bool(cases & {"de", "du", "des", "d'", "of"})
+    return not cases or bool(cases & {"de", "du", "des", "d'", "of", "'s", "’s", "'"})
 
 
 def _entity_span(tokens: list[Token], text: str) -> tuple[int, int, str]:
@@ -185,14 +185,15 @@ class ActorResolver:
         named = self._named(head, tokens)
         if named is not None:
             return named
-        sector = self._sector(head, tokens)
+        sector = self._sector(head, tokens) or self._title_sector(head, tokens)
         if sector is None:
             # "des dizaines de manifestants", "le directeur de l'OSDH": the genitive says who
             owner = self._genitive_owner(head)
             if owner is not None and (owner.code or owner.sector):
                 return Resolution(owner.code, owner.sector, "genitive")
         country = self._country_inside(head, tokens)
-        if sector is None and country is not None and head.pos_ != "PROPN":
+        if sector is None and country is not None:
+            # "les Russes", "Palestinians", "Serbian … Vojislav Kostunica": people of a country
             return Resolution(country, None, "demonym")
         if sector is not None:
             if country is not None:
@@ -252,20 +253,38 @@ class ActorResolver:
                 return sector
         return self.kb.sector_of(head.lemma_, self.lang)
 
-    def _country_inside(self, head: Token, tokens: list[Token]) -> str | None:
-        """A country named inside the phrase: demonym adjective or genitive name."""
+    def _title_sector(self, head: Token, tokens: list[Token]) -> str | None:
+        """A proper name's title says its sector: "President Yoweri Museveni" → GOV."""
+        if head.pos_ != "PROPN":
+            return None
         for token in tokens:
-            if token is head and head.pos_ == "PROPN":
-                continue
-            if token.pos_ in ("ADJ", "NOUN", "PROPN") and token.head.i in {t.i for t in tokens}:
+            if token.i < head.i and token.pos_ in ("NOUN", "PROPN") and token.dep_ not in (
+                    "flat:name", "flat"):
+                sector = self.kb.sector_of(token.text, self.lang) or \
+                    self.kb.sector_of(token.lemma_, self.lang)
+                if sector:
+                    return sector
+        return None
+
+    def _country_inside(self, head: Token, tokens: list[Token]) -> str | None:
+        """A country named inside the phrase: a nationality word ("forces russes",
+        "Palestinians"), a country's name ("Ivory Coast rebels") or a genitive
+        ("Sudan's government", "l'armée du Mali")."""
+        inside = {t.i for t in tokens}
+        for token in tokens:
+            if token.pos_ in ("ADJ", "NOUN", "PROPN") and (token.head.i in inside or token.i == head.i):
                 code = self.kb.demonym(token.text) or self.kb.demonym(token.lemma_)
                 if code:
                     return code
+        for start, end, label, text in self.ents:
+            if start >= tokens[0].i and end - 1 <= tokens[-1].i and not start <= head.i < end \
+                    and label in ("GPE", "LOC", "NORP"):
+                entry = self.lookup_name(text)
+                if entry is not None and entry.kind in _COUNTRY_KINDS:
+                    return entry.code
         owner = self._genitive_owner(head)
         if owner is not None and owner.code:
             return owner.code
-        if head.pos_ != "PROPN":
-            return self.kb.demonym(head.text) or self.kb.demonym(head.lemma_)
         return None
 
     def _genitive_owner(self, head: Token) -> Entity | None:
