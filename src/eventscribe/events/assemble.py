@@ -24,6 +24,8 @@ from .modality import aux_flags
 from .roles import RoleFinder
 
 _CONTENT_DEPS = {"xcomp", "ccomp", "obl", "obl:arg", "advcl", "acl"}
+# how a nominal trigger hangs on the trigger it details
+_DETAIL_DEPS = {"obl", "obl:mod", "obl:arg", "obl:agent", "nmod", "nsubj", "nsubj:pass", "obj"}
 # PLOVER codes announced acts as what they are at the time of speaking: "all cooperative
 # actions reported in future tense" are intentions (AGREE); an announced retreat is a
 # concession (CONCEDE, "not RETREAT + future"); an announced act of force or pressure is
@@ -205,20 +207,33 @@ class EventAssembler:
         return content
 
     def _merge(self, matches: list[TriggerMatch]):
-        """A nominal trigger attached to a verbal one of the same type details it."""
-        merged_into: dict[int, list[TriggerMatch]] = {}
+        """A nominal trigger attached to another trigger of the same type details it:
+        "lancée … avec des bombardements", "killed by the explosion of an IED" (the
+        IED details the explosion, which details the killing: one event, mode explosives)."""
         by_anchor = {m.anchor.i: m for m in matches}
+        host_of: dict[int, TriggerMatch] = {}
+        for m in matches:
+            if m.anchor.pos_ != "NOUN" or m.anchor.dep_ not in _DETAIL_DEPS:
+                continue
+            head = m.anchor.head
+            host = by_anchor.get(head.i) or next(
+                (o for o in matches if head in o.companions), None)
+            if host is not None and host is not m and host.entry.event == m.entry.event:
+                host_of[m.anchor.i] = host
+        merged_into: dict[int, list[TriggerMatch]] = {}
         kept = []
         for m in matches:
-            head = m.anchor.head
-            host = by_anchor.get(head.i)
-            if host is None:
-                host = next((o for o in matches if head in o.companions), None)
-            if (host is not None and host is not m and host.entry.event == m.entry.event
-                    and m.anchor.pos_ == "NOUN" and m.anchor.dep_ in ("obl", "obl:mod", "nmod", "obl:arg")):
-                merged_into.setdefault(host.anchor.i, []).append(m)
+            if m.anchor.i not in host_of:
+                kept.append(m)
                 continue
-            kept.append(m)
+            root, seen = host_of[m.anchor.i], {m.anchor.i}
+            while root.anchor.i in host_of and root.anchor.i not in seen:  # chains end at a kept one
+                seen.add(root.anchor.i)
+                root = host_of[root.anchor.i]
+            merged_into.setdefault(root.anchor.i, []).append(m)
+        # details nearest the host first, so the first mode found is the most specific
+        for root_i, details in merged_into.items():
+            details.sort(key=lambda d: abs(d.anchor.i - root_i))
         return kept, merged_into
 
     # -- one event --------------------------------------------------------------------
@@ -226,7 +241,11 @@ class EventAssembler:
                  blocked, places, times, quotes) -> EventMention:
         trigger = match.anchor
         actor_like = resolver.is_actor_like
-        actors = self._entities(self.roles.actors(match, actor_like), resolver)
+        detail_anchors = {d.anchor.i for d in merged}
+        # "des frappes du régime ont tué dix civils": the strikes are a detail of the
+        # killing, not its actor; the detail's own actor acts
+        heads = [t for t in self.roles.actors(match, actor_like) if t.i not in detail_anchors]
+        actors = self._entities(heads, resolver)
         for detail in merged:  # "lancée … avec des bombardements du régime"
             if not actors:
                 actors = self._entities(self.roles.actors(detail, actor_like), resolver)
