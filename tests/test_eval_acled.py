@@ -1,7 +1,7 @@
 """The PLOVER → ACLED mapping (data/mappings/plover_acled.yaml, output.acled) and the
 acled adapter on invented rows in both ACLED formats.
 
-Adapter scores are checked by hand against a stub pipeline returning chosen events;
+Adapter scores are checked by hand on predictions written by hand (real Event objects);
 one test runs the real English pipeline for the shape of the report only.
 """
 
@@ -171,19 +171,16 @@ def test_main_event_prefers_violence_then_confidence():
 
 # --- the adapter -----------------------------------------------------------------------
 
-class StubPipeline:
-    """Gives each article the events listed for its text."""
-
-    def __init__(self, events):
-        self.events = events
-
-    def process(self, articles):
+def given(events):
+    """Predictions written by hand: each article gets the events listed for its text."""
+    def predict(articles):
         for article in articles:
-            article.events = self.events.get(article.text, [])
+            article.events = events.get(article.text, [])
             yield article
+    return predict
 
 
-OLD_STUB = StubPipeline({
+OLD_PREDICTIONS = given({
     # right type, actor, place (10 km off) and date; the unmapped ACCUSE is ignored
     "On March 3, unknown gunmen killed two herders near Douentza.": [
         make_event("ACCUSE", confidence=0.95),
@@ -211,7 +208,7 @@ OLD_STUB = StubPipeline({
 
 @pytest.fixture(scope="module")
 def old_report():
-    return get_adapter("acled").evaluate(FIXTURES / "acled_old_fixture.csv", OLD_STUB)
+    return get_adapter("acled").score(FIXTURES / "acled_old_fixture.csv", OLD_PREDICTIONS)
 
 
 def test_hand_computed_metrics_old_vocabulary(old_report):
@@ -234,14 +231,14 @@ def test_hand_computed_metrics_old_vocabulary(old_report):
 
 
 def test_new_vocabulary_is_detected_and_sub_types_scored():
-    stub = StubPipeline({
+    predictions = given({
         "On 1 June 2021, Malian soldiers clashed with militants near Boni.": [
             make_event("ASSAULT", actor=("MLI", "MIL"), recipient=("MLI", "REB"),
                        date="2021-06-01")],
         "On 2 June 2021, a landmine killed three civilians near Douentza.": [
             make_event("ASSAULT", recipient=("MLI", "CVL"), date="2021-06-02")],
     })
-    m = get_adapter("acled").evaluate(FIXTURES / "acled_new_fixture.csv", stub).metrics
+    m = get_adapter("acled").score(FIXTURES / "acled_new_fixture.csv", predictions).metrics
     assert m["vocabulary"] == "new" and m["n"] == 2
     assert m["event_type_accuracy"] == 0.5
     assert m["sub_event_type_accuracy"] == 0.5

@@ -136,12 +136,18 @@ def _short(text: str) -> str:
 
 
 def evaluate(path: str | Path, pipeline, limit: int | None = None) -> Report:
+    """Run the pipeline on every document and score its events."""
+    return score(path, pipeline.process, limit)
+
+
+def score(path: str | Path, predict, limit: int | None = None) -> Report:
+    """Score the events `predict(articles)` gives (an iterable of processed Articles)."""
     mapping = load_mapping()
     rows, without_notes = load(path, limit)
     old_vocabulary = uses_old_vocabulary(rows, mapping)
     articles = [article_from_text(r.notes, language="en", pub_date=r.date, date_source="input",
                                   article_id=f"acled-{i}-{r.id}") for i, r in enumerate(rows)]
-    processed = {a.id: a for a in pipeline.process(articles) if isinstance(a, Article)}
+    processed = {a.id: a for a in predict(articles) if isinstance(a, Article)}
     counts: Counter = Counter()
     confusions: Counter = Counter()
     examples: dict[str, str] = {}

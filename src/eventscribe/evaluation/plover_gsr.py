@@ -140,9 +140,15 @@ def macro_f1(pairs: list[tuple[str, str]]) -> tuple[float, dict[str, dict[str, f
 
 
 def evaluate(path: str | Path, pipeline, limit: int | None = None) -> Report:
+    """Run the pipeline on every document and score its events."""
+    return score(path, pipeline.process, limit)
+
+
+def score(path: str | Path, predict, limit: int | None = None) -> Report:
+    """Score the events `predict(articles)` gives (an iterable of processed Articles)."""
     records = load(path, limit)
     articles = to_articles(records)
-    processed = {a.id: a for a in pipeline.process(articles) if isinstance(a, Article)}
+    processed = {a.id: a for a in predict(articles) if isinstance(a, Article)}
     pairs: list[tuple[str, str]] = []
     checks: Counter = Counter()
     mistakes: Counter = Counter()
