@@ -203,9 +203,9 @@ def dyads(mention: EventMention) -> Iterator[tuple[Entity | None, Entity | None]
         return
     for actor in actors or [None]:
         for recipient in recipients or [None]:
-            if actor is not None and recipient is not None and actor.code and \
-                    actor.code == recipient.code and actor.sector == recipient.sector:
-                continue  # no self-dyads
+            # domestic dyads (SRB→SRB) are real events; only a phrase acting on itself is not
+            if actor is not None and recipient is not None and actor.start == recipient.start:
+                recipient = None
             yield actor, recipient
 
 

@@ -24,6 +24,7 @@ from .modality import aux_flags
 from .roles import RoleFinder
 
 _CONTENT_DEPS = {"xcomp", "ccomp", "obl", "obl:arg", "advcl", "acl"}
+_NO_ENTITY = Entity("", None, None, 0, 0)
 # how a nominal trigger hangs on the trigger it details
 _DETAIL_DEPS = {"obl", "obl:mod", "obl:arg", "obl:agent", "nmod", "nsubj", "nsubj:pass", "obj"}
 # PLOVER codes announced acts as what they are at the time of speaking: "all cooperative
@@ -253,8 +254,8 @@ class EventAssembler:
         # (a country can: "sanctions on Venezuela").
         details = {t.i for m in merged for t in m.tokens} | {
             i for i, p in place_heads.items() if p.place.resolution != "country"}
-        recipients = self._entities(
-            self.roles.recipients(match, actor_like, details), resolver)
+        recipients = self._entities(self.roles.recipients(
+            match, actor_like, details, lambda t: (resolver.entity(t) or _NO_ENTITY).code), resolver)
         recipients = [r for r in recipients if all(r.start != a.start for a in actors)]
         claimant_head = self.attribution.claimant(trigger, quotes)
         claimant = resolver.entity(claimant_head) if claimant_head is not None else None

@@ -200,9 +200,11 @@ class RoleFinder:
 
     # -- recipient ------------------------------------------------------------------
     def recipients(self, match: TriggerMatch, is_actor_like,
-                   exclude: set[int] = frozenset()) -> list[Token]:
+                   exclude: set[int] = frozenset(), code_of=lambda token: None) -> list[Token]:
         trigger = match.anchor
-        companions = set(t.i for t in match.companions) | set(exclude)
+        # a companion is part of the trigger ("suspendre les pourparlers") unless it names
+        # someone ("summoned Niger's ambassador")
+        companions = {t.i for t in match.companions if not code_of(t)} | set(exclude)
         candidates: list[Token] = []
         if trigger.pos_ in ("VERB", "AUX"):
             if _participle_modifier(trigger):
@@ -228,6 +230,14 @@ class RoleFinder:
                 if child.dep_ in ("acl",):  # "les pourparlers engagés avec la Russie"
                     candidates.extend(c for c in child.children if c.dep_ in _OBLIQUE
                                       and case_words(c) & self.g.recipient)
+        candidates.extend(t for t in match.companions if t.i not in companions)
+        if "embeds" in match.entry.flags:
+            # "demanded that the US cancel its plans", "offered to hand them over to
+            # Britain": whom the demand or offer is for is named in its content clause
+            for clause in (c for c in trigger.children if c.dep_ in ("ccomp", "xcomp")):
+                candidates.extend(self._children(clause, _SUBJECT))
+                candidates.extend(c for c in clause.children if c.dep_ in _OBLIQUE + _OBJECT
+                                  and (c.dep_ in _OBJECT or case_words(c) & self.g.recipient))
         seen: set[int] = set()
         found: list[Token] = []
         for candidate in candidates:
