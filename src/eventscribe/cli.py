@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
 
 from . import __version__
 from .ingest import read_sources
-from .output import FORMATS, write_articles
+from .output import BINARY_FORMATS, FORMATS, BinaryTargetError, write_articles
 from .pipeline import Pipeline, parse_date
 from .schema import Article, Skipped
 
@@ -38,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--lang", help="language of every input (default: detect)")
     extract.add_argument("--format", choices=FORMATS, default=None,
                          help="output format (default: table on a terminal, jsonl otherwise)")
+    extract.add_argument("--output", metavar="PATH",
+                         help="write to this file (required for parquet on a terminal)")
     extract.add_argument("--quiet", action="store_true", help="no progress summary on stderr")
 
     evaluate = commands.add_parser("eval", help="measure accuracy against gold data")
@@ -71,7 +74,12 @@ def run_extract(args: argparse.Namespace) -> int:
             counted[0] += 1
             yield item
 
-    events = write_articles(counting(articles), fmt, sys.stdout)
+    out = args.output or (sys.stdout.buffer if fmt in BINARY_FORMATS else sys.stdout)
+    try:
+        events = write_articles(counting(articles), fmt, out)
+    except BinaryTargetError as exc:
+        print(f"eventscribe: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(f"eventscribe: {counted[0]} articles, {events} events, {len(skipped)} skipped "
@@ -97,6 +105,16 @@ def run_eval(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # `eventscribe extract … | head`: the reader left; stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "extract":

@@ -1,5 +1,7 @@
-"""Output formats, all generated from the schema: table, json, jsonl, csv."""
+"""Output formats, all generated from the schema: table, json, jsonl, csv,
+ACLED-like CSV, GeoJSON and Parquet."""
 
-from .writers import FORMATS, write_articles
+from .target import BinaryTargetError
+from .writers import BINARY_FORMATS, FORMATS, write_articles
 
-__all__ = ["FORMATS", "write_articles"]
+__all__ = ["BINARY_FORMATS", "BinaryTargetError", "FORMATS", "write_articles"]

@@ -30,6 +30,7 @@ def flat_columns(cls: type = Event, prefix: str = "") -> list[str]:
 
 
 def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested record as one level: nested keys joined by '_', lists joined by ';'."""
     flat: dict[str, Any] = {}
     for key, value in record.items():
         if isinstance(value, dict):
@@ -42,3 +43,13 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 EVENT_COLUMNS = flat_columns()
+
+
+def flat_record(event: Event) -> dict[str, Any]:
+    """An event as one flat row with every column of EVENT_COLUMNS, in order.
+
+    A missing actor, place… gives None in each of its columns, so that every row
+    has the same keys whatever the event holds.
+    """
+    flat = flatten(event.to_dict())
+    return {column: flat.get(column) for column in EVENT_COLUMNS}

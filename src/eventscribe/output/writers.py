@@ -1,4 +1,12 @@
-"""Writers: every format derives from schema.Article / schema.Event."""
+"""Writers: every format derives from schema.Article / schema.Event.
+
+    >>> write_articles(articles, "jsonl", sys.stdout)
+    >>> write_articles(articles, "parquet", "events.parquet")
+
+`out` is a text stream or a path for the text formats, a path or a binary
+stream for the binary ones (BINARY_FORMATS: Parquet). A path is opened here
+(UTF-8, and `newline=""` so CSV rows end as the csv module writes them).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +16,38 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ..schema import Article
+from .acled_csv import write_acled_csv
 from .flatten import EVENT_COLUMNS, flatten
+from .geojson import write_geojson
 from .table import write_table
+from .target import Target, check_binary_target, is_path
 
-FORMATS = ("table", "jsonl", "json", "csv")
+FORMATS = ("table", "jsonl", "json", "csv", "acled-csv", "geojson", "parquet")
+BINARY_FORMATS = ("parquet",)
 
 
-def write_articles(articles: Iterable[Article], fmt: str, out: TextIO) -> int:
-    """Write the articles' events in `fmt`; returns the number of events written."""
+def write_articles(articles: Iterable[Article], fmt: str, out: Target) -> int:
+    """Write the articles' events in `fmt` to `out`; returns the number of events written.
+
+    For GeoJSON that is the number of features (events without coordinates are
+    counted in the file, not here). Raises ValueError for an unknown format, and
+    target.BinaryTargetError (a ValueError) before reading any article when a
+    binary format is asked for on a text stream or a terminal.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt in BINARY_FORMATS:
+        check_binary_target(out, fmt)
+        from .parquet import write_parquet  # pyarrow is imported only when needed
+
+        return write_parquet(articles, out)  # type: ignore[arg-type]
+    if is_path(out):
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            return _write_text(articles, fmt, handle)
+    return _write_text(articles, fmt, out)  # type: ignore[arg-type]
+
+
+def _write_text(articles: Iterable[Article], fmt: str, out: TextIO) -> int:
     if fmt == "json":
         return _write_json(articles, out)
     if fmt == "jsonl":
@@ -34,9 +66,11 @@ def write_articles(articles: Iterable[Article], fmt: str, out: TextIO) -> int:
                 writer.writerow(flatten(event.to_dict()))
                 count += 1
         return count
-    if fmt == "table":
-        return write_table(articles, out)
-    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt == "acled-csv":
+        return write_acled_csv(articles, out)
+    if fmt == "geojson":
+        return write_geojson(articles, out)
+    return write_table(articles, out)
 
 
 def _write_json(articles: Iterable[Article], out: TextIO) -> int:
