@@ -9,7 +9,7 @@ from typing import Any
 from ..schema import Event
 
 
-def _dataclass_of(annotation) -> type | None:
+def dataclass_of(annotation) -> type | None:
     for arg in (typing.get_args(annotation) or (annotation,)):
         if dataclasses.is_dataclass(arg):
             return arg
@@ -21,7 +21,7 @@ def flat_columns(cls: type = Event, prefix: str = "") -> list[str]:
     hints = typing.get_type_hints(cls)
     columns = []
     for f in dataclasses.fields(cls):
-        nested = _dataclass_of(hints[f.name])
+        nested = dataclass_of(hints[f.name])
         if nested is not None:
             columns.extend(flat_columns(nested, f"{prefix}{f.name}_"))
         else:

@@ -1,0 +1,224 @@
+"""Batch ingestion: sources → pipeline (in one or N processes) → store, resumable.
+
+The parent process reads the inputs lazily, asks the store which articles it
+already has, and sends the others in batches to worker processes, each of which
+builds one Pipeline (the models load once per worker). Workers only compute; the
+parent is the single writer, storing each article with its events in one
+transaction. Hence:
+
+* crash safety: a `kill -9` loses at most the articles not yet committed, and a
+  rerun skips the committed ones (stable ids, idempotent saves): nothing twice;
+* bounded memory: at most 2 × workers batches are in flight, whatever the input
+  size (Pool.imap would read the whole input ahead);
+* a worker that dies (out of memory, a crash in a native library) fails its batch,
+  which is recorded and retried with `--retry-failed`, and a fresh pool goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from .ingest import expand_paths, read_sources
+from .pipeline import Pipeline
+from .progress import Progress
+from .schema import Article, Skipped
+from .store import Store
+from .store.sql import content_hash
+
+
+@dataclass
+class IngestOptions:
+    workers: int = 1
+    batch_size: int = 16
+    retry_failed: bool = False
+    lang: str | None = None
+    pub_date: str | None = None
+
+
+@dataclass
+class Outcome:
+    """A processed article, or the reason it could not be processed."""
+
+    article: Article
+    error: str | None = None
+
+
+# -- worker side ----------------------------------------------------------------------
+_PIPELINE: Pipeline | None = None
+
+
+def _init_worker(lang: str | None) -> None:
+    global _PIPELINE
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _PIPELINE = Pipeline(lang=lang)
+
+
+def _work(articles: list[Article], pub_date: str | None) -> list[Outcome]:
+    assert _PIPELINE is not None, "worker used without its initializer"
+    return process_batch(_PIPELINE, articles, pub_date)
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _safely(pipeline: Pipeline, articles: list[Article], pub_date: str | None
+            ) -> list[Article | Skipped]:
+    """The batch at full speed; when it raises, each article alone, to blame only one."""
+    try:
+        return list(pipeline.process(articles, pub_date=pub_date))
+    except Exception as exc:  # noqa: BLE001 — one bad article must not stop the batch
+        if len(articles) == 1:
+            article = articles[0]
+            return [Skipped(article.source or article.id, _reason(exc), article.id)]
+        return [result for article in articles for result in _safely(pipeline, [article], pub_date)]
+
+
+def process_batch(pipeline: Pipeline, articles: list[Article], pub_date: str | None
+                  ) -> list[Outcome]:
+    results = _safely(pipeline, articles, pub_date)
+    return [Outcome(article, result.reason if isinstance(result, Skipped) else None)
+            for article, result in zip(articles, results)]
+
+
+# -- parent side ----------------------------------------------------------------------
+Pending = tuple[Article, int | None]  # an article and the input bytes read before its file
+
+
+def input_size(paths: Iterable[str]) -> int | None:
+    """The inputs' total size, for the ETA; None when one is stdin or unreadable."""
+    total = 0
+    for path in expand_paths(paths):
+        if isinstance(path, str):  # "-": stdin has no size
+            return None
+        try:
+            total += path.stat().st_size
+        except OSError:
+            return None
+    return total
+
+
+class Ingestion:
+    """One run of `eventscribe ingest` over a store."""
+
+    def __init__(self, store: Store, options: IngestOptions, progress: Progress,
+                 pipeline: Pipeline | None = None):
+        self.store = store
+        self.options = options
+        self.progress = progress
+        self._pipeline = pipeline  # for one process; workers build their own
+        self._retried: set[str] = set()
+
+    def run(self, paths: Iterable[str]) -> None:
+        batches = self._batches(self._pending(list(paths)))
+        if self.options.workers <= 1:
+            pipeline = self._pipeline or Pipeline(lang=self.options.lang)
+            for batch in batches:
+                self._write(process_batch(pipeline, [a for a, _ in batch],
+                                          self.options.pub_date), batch)
+        else:
+            self._run_pool(batches)
+
+    # -- reading -------------------------------------------------------------------
+    def _pending(self, paths: list[str]) -> Iterator[Pending]:
+        """Articles to process: failed ones first with --retry-failed, then new or changed."""
+        if self.options.retry_failed:
+            failed = dict.fromkeys(f.article_id for f in self.store.failed() if f.article_id)
+            for article_id in failed:  # oldest failure first
+                article = self.store.article(article_id)
+                if article is not None:
+                    self._retried.add(article.id)
+                    yield article, None
+        done_bytes = 0
+        for path in expand_paths(paths):
+            for item in read_sources([str(path)]):
+                if isinstance(item, Skipped):
+                    self.store.record_failure(item.source, item.reason, item.article_id)
+                    self.progress.skipped(item.source, item.reason)
+                elif self._wanted(item):
+                    yield item, done_bytes
+            if isinstance(path, Path) and path.is_file():
+                done_bytes += path.stat().st_size
+
+    def _wanted(self, article: Article) -> bool:
+        stored = self.store.find_article(article)
+        if stored is None:
+            return True
+        article.id = stored.id  # matched by URL or text: events must carry the row's id
+        if stored.content_hash != content_hash(article.text):
+            return True  # the article changed: its events will be replaced
+        if article.id in self._retried:
+            return False  # processed again from the store already in this run
+        if stored.status == "ok":
+            self.progress.unchanged()
+            return False
+        if not self.options.retry_failed:
+            self.progress.held()
+            return False
+        return True
+
+    def _batches(self, pending: Iterator[Pending]) -> Iterator[list[Pending]]:
+        while batch := list(islice(pending, self.options.batch_size)):
+            yield batch
+
+    # -- processing in worker processes ----------------------------------------------
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.options.workers,
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(self.options.lang,))
+
+    def _run_pool(self, batches: Iterator[list[Pending]]) -> None:
+        pool = self._new_pool()
+        window: deque[tuple[Future, list[Pending]]] = deque()
+        try:
+            for batch in batches:
+                articles = [a for a, _ in batch]
+                try:
+                    future = pool.submit(_work, articles, self.options.pub_date)
+                except BrokenProcessPool:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = self._new_pool()
+                    future = pool.submit(_work, articles, self.options.pub_date)
+                window.append((future, batch))
+                while len(window) >= 2 * self.options.workers:
+                    self._collect(*window.popleft())
+            while window:
+                self._collect(*window.popleft())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _collect(self, future: Future, batch: list[Pending]) -> None:
+        try:
+            outcomes = future.result()
+        except BrokenProcessPool as exc:
+            reason = f"worker process died while processing this batch ({exc})"
+            outcomes = [Outcome(article, reason) for article, _ in batch]
+        self._write(outcomes, batch)
+
+    # -- writing (the parent is the only writer) ---------------------------------------
+    def _write(self, outcomes: list[Outcome], batch: list[Pending]) -> None:
+        for outcome, (_, done_bytes) in zip(outcomes, batch):
+            article = outcome.article
+            with self.store.transaction():
+                stored = self.store.find_article(article)
+                if stored is not None and stored.status == "ok" and \
+                        stored.content_hash == content_hash(article.text):
+                    self.progress.unchanged()  # its twin was stored earlier in this run
+                    continue
+                if outcome.error is None:
+                    row = self.store.save_article(article, "ok")
+                    events = self.store.save_events(row, article.events)
+                else:
+                    self.store.save_article(article, "failed", outcome.error)
+            if outcome.error is None:
+                self.progress.stored(events, done_bytes)
+            else:
+                self.progress.failed(article.source or article.id, outcome.error, done_bytes)

@@ -1,0 +1,302 @@
+"""What DuckDB and PostgreSQL share: every statement and every rule of the store.
+
+A backend only says how to run a statement (`_run`, `_run_many`, `_stream`) and how
+to spell its placeholders; the SQL, the identity rules and the transaction
+discipline are written once here, so the two databases cannot drift apart.
+
+Statements are written with `?` placeholders, which DuckDB takes as they are and
+the PostgreSQL backend turns into `%s`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import pycountry
+
+from ..ingest import article_id_for
+from ..output.flatten import EVENT_COLUMNS, flatten
+from ..pipeline import parse_date
+from ..schema import Article, Event, stable_id
+from . import CHANGED, STATUSES, Failure, StoredArticle
+from .migrations import (LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE, missing_event_columns,
+                         quote)
+from .records import event_from_dict
+
+_EVENT_INSERT = "INSERT INTO events (id, article_id, {cols}, record) VALUES (?, ?, {marks}, ?)"
+_EVENT_DATA_COLUMNS = [c for c in EVENT_COLUMNS if c not in ("id", "article_id")]
+_ARTICLE_FIELDS = ("url", "title", "outlet", "language", "pub_date", "pub_date_source",
+                   "source", "text", "content_hash", "status", "error", "updated_at")
+_LOOKUP = """SELECT 0 AS rank, id, status, content_hash, error FROM articles WHERE id = ?
+UNION ALL SELECT 1, id, status, content_hash, error FROM articles WHERE url = ?
+UNION ALL SELECT 2, id, status, content_hash, error FROM articles WHERE content_hash = ?
+ORDER BY rank LIMIT 1"""
+_EARTH_KM = 6371.0088
+_KM_PER_DEGREE = 111.32
+
+
+def content_hash(text: str) -> str:
+    """The normalised text's hash: the id an article without a URL would get."""
+    return article_id_for(text, None)
+
+
+def outlet_of(url: str | None) -> str | None:
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _country(code: str) -> str:
+    """Places carry ISO alpha-3 codes; analysts type alpha-2 as often ('SY' or 'SYR')."""
+    code = code.strip().upper()
+    if len(code) == 2:
+        country = pycountry.countries.get(alpha_2=code)
+        if country is not None:
+            return country.alpha_3
+    return code
+
+
+def event_row(article_id: str, event: Event) -> list[Any]:
+    """The row for one event mention: the flat columns, then the whole record as JSON."""
+    record = event.to_dict()
+    record["article_id"] = article_id  # the row's id, should the event have come with another
+    flat = flatten(record)
+    values = [flat.get(c) for c in _EVENT_DATA_COLUMNS]
+    values[_EVENT_DATA_COLUMNS.index("date")] = parse_date(flat.get("date"))
+    return [event.id, article_id, *values, json.dumps(record, ensure_ascii=False)]
+
+
+def event_filters(type: str | None = None, actor: str | None = None, country: str | None = None,
+                  since: str | dt.date | None = None, until: str | dt.date | None = None,
+                  near: tuple[float, float, float] | None = None, text: str | None = None,
+                  ) -> tuple[str, list[Any]]:
+    """A WHERE clause and its parameters; every filter narrows (they are ANDed)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+
+    def add(clause: str, *values: Any) -> None:
+        clauses.append(clause)
+        params.extend(values)
+
+    if type:
+        add("event = ?", type.strip().upper())
+    if actor:
+        add("actor_code = ?", actor.strip().upper())
+    if country:
+        add("event_loc_country_code = ?", _country(country))
+    for bound, op in ((since, ">="), (until, "<=")):
+        if bound is not None:
+            day = parse_date(bound)
+            if day is None:
+                raise ValueError(f"not a date (YYYY-MM-DD): {bound!r}")
+            add(f'"date" {op} ?', day)
+    if near is not None:
+        lat, lon, km = (float(v) for v in near)
+        # A bounding box the indexes and zone maps can use, then the exact distance.
+        dlat = km / _KM_PER_DEGREE
+        add("event_loc_lat BETWEEN ? AND ?", lat - dlat, lat + dlat)
+        cos_lat = math.cos(math.radians(lat))
+        if cos_lat > 0.01:
+            dlon = km / (_KM_PER_DEGREE * cos_lat)
+            if dlon < 180:
+                add("event_loc_lon BETWEEN ? AND ?", lon - dlon, lon + dlon)
+        add("2 * ? * asin(sqrt(power(sin(radians(event_loc_lat - ?) / 2), 2) + "
+            "cos(radians(?)) * cos(radians(event_loc_lat)) * "
+            "power(sin(radians(event_loc_lon - ?) / 2), 2))) <= ?",
+            _EARTH_KM, lat, lat, lon, km)
+    for word in (text or "").split():
+        add("strpos(lower(text_info_sentence), ?) > 0", word.lower())
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+class SqlStore:
+    """The store's logic over a DB-API-like connection; subclasses run the statements."""
+
+    dialect = "duckdb"
+
+    def __init__(self, url: str):
+        self.url = url
+        self._depth = 0  # nesting of transaction() blocks; only the outermost commits
+
+    # -- what a backend provides ---------------------------------------------------
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Execute one statement; return an object with fetchone()/fetchall()."""
+        raise NotImplementedError
+
+    def _run_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    def _stream(self, sql: str, params: Sequence[Any]) -> Iterator[tuple]:
+        """Rows of a query, fetched in pages, while other statements may run."""
+        raise NotImplementedError
+
+    def _lock_schema(self) -> None:
+        """Keep two processes from migrating the same database at once."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # -- transactions --------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._run("BEGIN")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._run("ROLLBACK")
+            raise
+        self._depth = 0
+        self._run("COMMIT")
+
+    def __enter__(self) -> SqlStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema --------------------------------------------------------------------
+    def schema_version(self) -> int:
+        self._run(SCHEMA_VERSION_TABLE)
+        row = self._run("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def migrate(self) -> int:
+        for migration in MIGRATIONS:
+            with self.transaction():
+                self._lock_schema()
+                if self.schema_version() >= migration.version:
+                    continue
+                for statement in migration.sql(self.dialect):
+                    self._run(statement)
+                self._run("INSERT INTO schema_version VALUES (?, ?, ?)",
+                          (migration.version, migration.description, _now()))
+        with self.transaction():
+            self._lock_schema()
+            existing = {row[0] for row in self._run(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'events' "
+                "AND table_schema = current_schema()").fetchall()}
+            for statement in missing_event_columns(existing):
+                self._run(statement)
+        return max(LATEST, self.schema_version())
+
+    # -- articles ------------------------------------------------------------------
+    def _lookup(self, article_id: str | None, url: str | None, digest: str | None
+                ) -> StoredArticle | None:
+        row = self._run(_LOOKUP, (article_id, url, digest)).fetchone()
+        return StoredArticle(*row[1:]) if row else None
+
+    def find_article(self, article: Article) -> StoredArticle | None:
+        return self._lookup(article.id, article.url, content_hash(article.text))
+
+    def article_status(self, article_key: Article | str) -> str | None:
+        if isinstance(article_key, Article):
+            stored = self.find_article(article_key)
+            if stored is not None and stored.content_hash != content_hash(article_key.text):
+                return CHANGED
+        else:
+            stored = self._lookup(article_key, article_key, article_key)
+        return stored.status if stored else None
+
+    def article(self, article_id: str) -> Article | None:
+        row = self._run("SELECT id, text, title, url, pub_date, pub_date_source, language, "
+                        "source FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        pub_date = row[4].isoformat() if row[4] is not None else None
+        return Article(id=row[0], text=row[1], title=row[2], url=row[3], pub_date=pub_date,
+                       pub_date_source=row[5], language=row[6], source=row[7])
+
+    def save_article(self, article: Article, status: str, error: str | None = None) -> str:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
+        digest = content_hash(article.text)
+        values = dict(url=article.url, title=article.title, outlet=outlet_of(article.url),
+                      language=article.language, pub_date=parse_date(article.pub_date),
+                      pub_date_source=article.pub_date_source, source=article.source,
+                      text=article.text, content_hash=digest, status=status, error=error,
+                      updated_at=_now())
+        with self.transaction():
+            stored = self.find_article(article)
+            if stored is None:
+                article_id = article.id
+                self._run(f"INSERT INTO articles (id, {', '.join(_ARTICLE_FIELDS)}) VALUES "
+                          f"(?{', ?' * len(_ARTICLE_FIELDS)})",
+                          (article_id, *(values[f] for f in _ARTICLE_FIELDS)))
+            else:
+                article_id = stored.id
+                unchanged = stored.content_hash == digest
+                if unchanged and (stored.status, stored.error) == (status, error):
+                    return article_id  # the same article again: nothing changes
+                # The URL (the row's identity) stays; everything the text gives is replaced.
+                fields = [f for f in _ARTICLE_FIELDS if f != "url"]
+                self._run(f"UPDATE articles SET {', '.join(f + ' = ?' for f in fields)} "
+                          "WHERE id = ?", (*(values[f] for f in fields), article_id))
+                if not unchanged or status != "ok":
+                    self._run("DELETE FROM events WHERE article_id = ?", (article_id,))
+            if status == "ok":
+                self._run("DELETE FROM failures WHERE article_id = ? OR "
+                          "(article_id IS NULL AND source = ?)", (article_id, article.source))
+            else:
+                self.record_failure(article.source or article_id, error or "failed", article_id)
+        return article_id
+
+    def save_events(self, article_id: str, events: Iterable[Event]) -> int:
+        rows = [event_row(article_id, event) for event in events]
+        with self.transaction():
+            self._run("DELETE FROM events WHERE article_id = ?", (article_id,))
+            if rows:
+                self._run_many(_EVENT_INSERT.format(
+                    cols=", ".join(map(quote, _EVENT_DATA_COLUMNS)),
+                    marks=", ".join("?" * len(_EVENT_DATA_COLUMNS))), rows)
+        return len(rows)
+
+    # -- failures ------------------------------------------------------------------
+    def record_failure(self, source: str, reason: str, article_id: str | None = None) -> None:
+        key = stable_id("failure", article_id or source)
+        with self.transaction():
+            self._run("INSERT INTO failures (id, source, article_id, reason, attempts, updated_at) "
+                      "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (id) DO UPDATE SET "
+                      "source = excluded.source, reason = excluded.reason, "
+                      "attempts = failures.attempts + 1, updated_at = excluded.updated_at",
+                      (key, source, article_id, reason, _now()))
+
+    def failed(self) -> list[Failure]:
+        rows = self._run("SELECT source, reason, article_id, attempts, updated_at FROM failures "
+                         "ORDER BY updated_at, id").fetchall()
+        return [Failure(*row) for row in rows]
+
+    # -- queries -------------------------------------------------------------------
+    def query_events(self, type: str | None = None, actor: str | None = None,
+                     country: str | None = None, since: str | dt.date | None = None,
+                     until: str | dt.date | None = None,
+                     near: tuple[float, float, float] | None = None,
+                     text: str | None = None, limit: int | None = None) -> Iterator[Event]:
+        where, params = event_filters(type, actor, country, since, until, near, text)
+        sql = f'SELECT record FROM events{where} ORDER BY "date" NULLS LAST, id'
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        for (record,) in self._stream(sql, params):
+            yield event_from_dict(json.loads(record) if isinstance(record, str) else record)
+
+    def counts(self) -> dict[str, int]:
+        tables = ("articles", "events", "failures", "event_clusters")
+        return {t: int(self._run(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
