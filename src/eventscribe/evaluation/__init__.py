@@ -41,6 +41,31 @@ def get_adapter(name: str) -> ModuleType:
             f"unknown dataset {name!r} (one of: {', '.join(sorted(adapters()))})") from None
 
 
+def one_to_one(gold: list, predicted: list, score) -> list[tuple[int, int]]:
+    """Best-first one-to-one pairing: (gold index, predicted index) pairs, each side used
+    once, highest `score(gold_item, predicted_item)` first; a score of None or 0 never pairs."""
+    scored = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(predicted):
+            value = score(g, p)
+            if value:
+                scored.append((value, gi, pi))
+    scored.sort(key=lambda item: item[0], reverse=True)
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    pairs = []
+    for _value, gi, pi in scored:
+        if gi not in used_gold and pi not in used_pred:
+            used_gold.add(gi)
+            used_pred.add(pi)
+            pairs.append((gi, pi))
+    return pairs
+
+
+def span_overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
+    return max(0, min(a_end, b_end) - max(a_start, b_start))
+
+
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0

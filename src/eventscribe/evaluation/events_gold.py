@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..ingest import article_from_text
 from ..schema import Article, Event
-from . import Report, prf, ratio
+from . import Report, one_to_one, prf, ratio
 
 NAME = "events-gold"
 DESCRIPTION = "event-level gold: articles.jsonl + gold.jsonl (type, roles, place, date)"
@@ -81,15 +81,10 @@ def load(path: Path, limit: int | None = None) -> tuple[list[Article], dict[str,
 
 
 def match(gold: list[dict], predicted: list[Event]) -> list[tuple[dict, Event]]:
-    pairs = sorted(((_score(g, p), gi, pi) for gi, g in enumerate(gold)
-                    for pi, p in enumerate(predicted) if _compatible(g, p)), reverse=True)
-    used_gold, used_pred, matched = set(), set(), []
-    for _score_value, gi, pi in pairs:
-        if gi not in used_gold and pi not in used_pred:
-            used_gold.add(gi)
-            used_pred.add(pi)
-            matched.append((gold[gi], predicted[pi]))
-    return matched
+    # compatible pairs always score > 0 so that a pair with no other agreement still pairs
+    pairs = one_to_one(gold, predicted,
+                       lambda g, p: 1 + _score(g, p) if _compatible(g, p) else None)
+    return [(gold[gi], predicted[pi]) for gi, pi in pairs]
 
 
 def evaluate(path: str | Path, pipeline, limit: int | None = None) -> Report:

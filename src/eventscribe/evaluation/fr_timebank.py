@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..time import TimeExpression, find_time_expressions
-from . import Report, prf, ratio
+from . import Report, one_to_one, prf, ratio, span_overlap
 
 NAME = "fr-timebank"
 DESCRIPTION = "French TimeBank (.tml, ISO-TimeML): TIMEX3 spans and normalised values"
@@ -117,25 +117,11 @@ def load(path: str | Path, limit: int | None = None) -> list[TimebankDocument]:
     return [load_document(f) for f in files]
 
 
-def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
-    return max(0, min(a_end, b_end) - max(a_start, b_start))
-
-
 def match_overlapping(gold: list[GoldTimex],
                       predicted: list[TimeExpression]) -> list[tuple[GoldTimex, TimeExpression]]:
     """One-to-one pairs of overlapping spans, the largest overlaps first."""
-    pairs = sorted(((_overlap(g.start, g.end, p.start, p.end), gi, pi)
-                    for gi, g in enumerate(gold) for pi, p in enumerate(predicted)
-                    if _overlap(g.start, g.end, p.start, p.end) > 0), reverse=True)
-    used_gold: set[int] = set()
-    used_pred: set[int] = set()
-    matched = []
-    for _size, gi, pi in pairs:
-        if gi not in used_gold and pi not in used_pred:
-            used_gold.add(gi)
-            used_pred.add(pi)
-            matched.append((gold[gi], predicted[pi]))
-    return matched
+    pairs = one_to_one(gold, predicted, lambda g, p: span_overlap(g.start, g.end, p.start, p.end))
+    return [(gold[gi], predicted[pi]) for gi, pi in pairs]
 
 
 def value_shape(value: str) -> str:

@@ -52,7 +52,7 @@ from spacy.tokens import Doc
 from ..nlp import parse_texts
 from ..places.gazetteer import Gazetteer, Place
 from ..places.resolve import PlaceMention
-from . import Report, prf, ratio
+from . import Report, one_to_one, prf, ratio, span_overlap
 from .events_gold import haversine_km
 
 NAME = "geoparsing"
@@ -183,25 +183,11 @@ def annotated_docs(pipeline, texts: Iterable[str], lang: str = "en",
 
 # -- scoring -------------------------------------------------------------------------
 
-def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
-    return max(0, min(a_end, b_end) - max(a_start, b_start))
-
-
 def match(gold: list[GoldToponym],
           mentions: list[PlaceMention]) -> list[tuple[GoldToponym, PlaceMention]]:
     """One-to-one pairs of overlapping spans, largest overlap first."""
-    pairs = sorted(((_overlap(g.start, g.end, m.start, m.end), gi, mi)
-                    for gi, g in enumerate(gold) for mi, m in enumerate(mentions)
-                    if _overlap(g.start, g.end, m.start, m.end) > 0), reverse=True)
-    used_gold: set[int] = set()
-    used_pred: set[int] = set()
-    matched = []
-    for _size, gi, mi in pairs:
-        if gi not in used_gold and mi not in used_pred:
-            used_gold.add(gi)
-            used_pred.add(mi)
-            matched.append((gold[gi], mentions[mi]))
-    return matched
+    pairs = one_to_one(gold, mentions, lambda g, m: span_overlap(g.start, g.end, m.start, m.end))
+    return [(gold[gi], mentions[mi]) for gi, mi in pairs]
 
 
 def auc_term(error_km: float) -> float:
@@ -260,7 +246,7 @@ def _score_article(article: GeoArticle, mentions: list[PlaceMention], gazetteer:
     for m in mentions:
         if id(m) in used:
             continue
-        hit = next((o for o in others if _overlap(o.start, o.end, m.start, m.end)), None)
+        hit = next((o for o in others if span_overlap(o.start, o.end, m.start, m.end)), None)
         why = (hit.kind or "annotated non-toponym") if hit is not None else "not annotated"
         tally.classes[f"spurious: {why}"] += 1
         tally.errors[f"spurious «{m.text}» ({why})"] += 1

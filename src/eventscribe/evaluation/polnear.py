@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..language.resources import attribution
 from ..quotes import AttributionFinder
-from . import Report, prf
+from . import Report, one_to_one, prf
 from .geoparsing import annotated_docs
 
 NAME = "polnear"
@@ -193,17 +193,7 @@ def overlap(gold: Fragments, predicted: tuple[int, int]) -> int:
 
 def match(gold: list[Fragments], predicted: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """One-to-one (gold index, predicted index) pairs of overlapping spans, largest first."""
-    pairs = sorted(((overlap(g, p), gi, pi) for gi, g in enumerate(gold)
-                    for pi, p in enumerate(predicted) if overlap(g, p) > 0), reverse=True)
-    used_gold: set[int] = set()
-    used_pred: set[int] = set()
-    matched = []
-    for _size, gi, pi in pairs:
-        if gi not in used_gold and pi not in used_pred:
-            used_gold.add(gi)
-            used_pred.add(pi)
-            matched.append((gi, pi))
-    return matched
+    return one_to_one(gold, predicted, overlap)
 
 
 def _label(text: str, span: Fragments | tuple[int, int], words: int = 3) -> str:
