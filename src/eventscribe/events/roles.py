@@ -204,7 +204,8 @@ class RoleFinder:
         trigger = match.anchor
         # a companion is part of the trigger ("suspendre les pourparlers") unless it names
         # someone ("summoned Niger's ambassador")
-        companions = {t.i for t in match.companions if not code_of(t)} | set(exclude)
+        companions = {t.i for t in match.companions
+                      if t.pos_ not in ("NOUN", "PROPN") or not code_of(t)} | set(exclude)
         candidates: list[Token] = []
         if trigger.pos_ in ("VERB", "AUX"):
             if _participle_modifier(trigger):
