@@ -17,6 +17,8 @@ from eventscribe.output.acled import (MAPPING_PATH, acled_actor, acled_type, loa
                                       parse_mapping)
 from eventscribe.schema import PLOVER_EVENTS, PLOVER_MODES, Entity, Event, Location, TextInfo
 
+from predictions import given
+
 FIXTURES = Path(__file__).parent / "data" / "eval-fixtures" / "acled"
 OLD_TYPES = {
     "Battle-No change of territory", "Battle-Non-state actor overtakes territory",
@@ -170,15 +172,6 @@ def test_main_event_prefers_violence_then_confidence():
 
 
 # --- the adapter -----------------------------------------------------------------------
-
-def given(events):
-    """Predictions written by hand: each article gets the events listed for its text."""
-    def predict(articles):
-        for article in articles:
-            article.events = events.get(article.text, [])
-            yield article
-    return predict
-
 
 OLD_PREDICTIONS = given({
     # right type, actor, place (10 km off) and date; the unmapped ACCUSE is ignored

@@ -16,6 +16,8 @@ from eventscribe.evaluation.plover_gsr import (gold_event, load, macro_f1, norma
 from eventscribe.evaluation.report import format_report
 from eventscribe.schema import Entity, Event, TextInfo
 
+from predictions import given
+
 FIXTURE = Path(__file__).parent / "data" / "eval-fixtures" / "plover-gsr" / "gsr_fixture.json"
 
 
@@ -30,16 +32,7 @@ def make_event(event, actor=None, recipient=None, confidence=0.8, trigger=0, mod
                  confidence=confidence)
 
 
-def given(events):
-    """Predictions written by hand: each article gets the events listed for its id."""
-    def predict(articles):
-        for article in articles:
-            article.events = events.get(article.id, [])
-            yield article
-    return predict
-
-
-PREDICTIONS = given({
+PREDICTIONS = given(key=lambda article: article.id, events={
     # top = AGREE: same confidence as CONSULT, earlier trigger
     "TEST-GSR-AGREE-0001": [make_event("CONSULT", "CHL", "PER", 0.8, trigger=20),
                             make_event("AGREE", "CHL", "PER", 0.8, trigger=6)],

@@ -28,6 +28,8 @@ from ..settings import DATA_DIR
 
 ACTORS_DIR = DATA_DIR / "actors"
 INTERNATIONAL_CODES = frozenset({"IGO", "UNO", "EUR", "NGO", "ISM", "IMG", "MNC"})
+# entries that name a state: its name, its capital, its seat of power ("le Kremlin")
+STATE_KINDS = frozenset({"name", "capital", "seat"})
 _ARTICLES = ("le ", "la ", "les ", "l ", "the ")
 _SEPARATORS = re.compile(r"[\s'’`´\-‐‑–—.]+")
 
@@ -99,8 +101,6 @@ class ActorKB:
         self._demonyms: dict[str, str] = {}
         self._sectors: dict[str, dict[str, str]] = {}  # per language: "militants" differ
         self.countries: dict[str, str] = {}      # code → English name
-        self.iso2: dict[str, str] = {}           # iso2 → code
-        self.max_phrase_tokens = 1
 
     # -- loading ----------------------------------------------------------------
     @classmethod
@@ -118,12 +118,10 @@ class ActorKB:
             return
         if entry not in self._names[key]:
             self._names[key].append(entry)
-        self.max_phrase_tokens = max(self.max_phrase_tokens, key.count(" ") + 1)
 
     def _load_countries(self) -> None:
         for row in read_tsv(ACTORS_DIR / "countries.tsv"):
             self.countries[row["code"]] = row["name"]
-            self.iso2[row["iso2"]] = row["code"]
 
     def _load_names(self, lang: str) -> None:
         path = ACTORS_DIR / "names" / f"{lang}.tsv"
@@ -213,8 +211,9 @@ class ActorKB:
     def country_name(self, code: str) -> str | None:
         return self.countries.get(code)
 
-    def code_for_iso2(self, iso2: str) -> str | None:
-        return self.iso2.get(iso2)
+    def names_a_state(self, phrase: str) -> bool:
+        """"Moscou", "la Russie", "le Kremlin": a phrase that can stand for a state."""
+        return any(entry.kind in STATE_KINDS for entry in self.lookup(phrase))
 
 
 @lru_cache(maxsize=None)

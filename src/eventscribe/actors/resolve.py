@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from ..schema import Entity
-from .kb import ActorEntry, ActorKB
+from .kb import STATE_KINDS, ActorEntry, ActorKB
 
 # Dependents that are not part of an actor's noun phrase.
 _CLAUSAL = {"acl", "acl:relcl", "advcl", "ccomp", "xcomp", "parataxis", "conj", "cc",
@@ -25,7 +25,6 @@ _NOMINAL_POS = {"NOUN", "PROPN", "PRON", "NUM", "X", "ADJ"}
 _DOMESTIC_SECTORS = {"GOV", "MIL", "REB", "COP", "JUD", "LEG", "PTY", "CVL", "MED", "EDU",
                      "LAB", "BUS", "REL", "REF", "JRN", "ELI", "PRM", "UAF", "CRM", "AGR",
                      "SPY", "OTH"}
-_COUNTRY_KINDS = {"name", "capital", "seat"}
 MAX_NAME_TOKENS = 8
 _NOT_ACTORS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL"}
 _CLOSERS = {")": "(", "»": "«", "]": "[", "”": "“"}
@@ -205,7 +204,7 @@ class ActorResolver:
 
     def _entry_resolution(self, entry: ActorEntry) -> Resolution:
         sector = entry.sector
-        if sector is None and entry.kind in _COUNTRY_KINDS:
+        if sector is None and entry.kind in STATE_KINDS:
             sector = "GOV"  # "Moscou a répondu", "la Russie accuse": the state acts
         return Resolution(entry.code, sector, "kb")
 
@@ -280,7 +279,7 @@ class ActorResolver:
             if start >= tokens[0].i and end - 1 <= tokens[-1].i and not start <= head.i < end \
                     and label in ("GPE", "LOC", "NORP"):
                 entry = self.lookup_name(text)
-                if entry is not None and entry.kind in _COUNTRY_KINDS:
+                if entry is not None and entry.kind in STATE_KINDS:
                     return entry.code
         owner = self._genitive_owner(head)
         if owner is not None and owner.code:

@@ -26,7 +26,6 @@ from ..time import find_time_expressions
 
 COMPONENTS = ("eventscribe_time", "eventscribe_places", "eventscribe_quotes",
               "eventscribe_events")
-_METONYM_KINDS = {"name", "capital", "seat"}
 
 
 class TimeTagger:
@@ -43,7 +42,7 @@ class PlaceTagger:
         kb = ActorKB.load(tuple(kb_languages))
         self.finder = PlaceFinder(
             Gazetteer.load(), grammar(lang),
-            lambda text: any(e.kind in _METONYM_KINDS for e in kb.lookup(text)),
+            kb.names_a_state,
             kb.demonym,
         )
 

@@ -22,9 +22,6 @@ _PLACE_LABELS = {"LOC", "GPE", "FAC"}
 # labels the recogniser often gives to small places; kept only with locative evidence
 _MISLABELS = {"PER", "PERSON", "ORG", "MISC", "NORP"}
 _ACTING_DEPS = {"nsubj", "nsubj:pass", "obj", "iobj", "obl:agent", "csubj", "ROOT", "dep"}
-# A toponym that is a country or capital and not introduced by a locative
-# preposition acts; these kinds are read from the actor knowledge base.
-_METONYM_KINDS = {"name", "capital", "seat"}
 _ISO3_EXCEPTIONS = {"XK": "KOS"}
 _TITLE_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _TITLE_WEIGHT = 3
