@@ -114,12 +114,28 @@ class Pipeline:
             ready.setdefault(lang, []).append(item)
             outcome[index] = item
         for lang, articles in ready.items():
-            nlp = self.nlp(lang)
-            steps = self._steps[lang]
-            docs = parse_texts(nlp, (a.text for a in articles), disable=steps)
+            docs = self.annotate(lang, (a.text for a in articles),
+                                 [(a.id, parse_date(a.pub_date), a.title) for a in articles])
             for article, doc in zip(articles, docs):
-                self._annotate(nlp, steps, article, doc)
+                self._records_into(article, doc)
         return [outcome[i] for i in range(len(batch))]
+
+    def annotate(self, lang: str, texts: Iterable[str],
+                 meta: Iterable[tuple[str | None, dt.date | None, str | None]] | None = None,
+                 until: str | None = None) -> Iterator[Doc]:
+        """Parsed Docs carrying every component's annotations (all steps, or up to and
+        including `until`); `meta` gives each text's (article id, publication date, title)."""
+        nlp = self.nlp(lang)
+        steps = self._steps[lang]
+        run = steps[:steps.index(until) + 1] if until in steps else steps
+        meta_iter = iter(meta) if meta is not None else None
+        for doc in parse_texts(nlp, texts, disable=steps):
+            article_id, pub_date, title = next(meta_iter) if meta_iter else (None, None, None)
+            doc._.article_id, doc._.lang = article_id, lang
+            doc._.pub_date, doc._.title = pub_date, title
+            for name in run:
+                doc = nlp.get_pipe(name)(doc)
+            yield doc
 
     @staticmethod
     def _set_pub_date(article: Article, option: dt.date | None) -> None:
@@ -133,13 +149,8 @@ class Pipeline:
                 article.pub_date, article.pub_date_source = expr.value, "dateline"
                 return
 
-    def _annotate(self, nlp: Language, steps: list[str], article: Article, doc: Doc) -> None:
-        doc._.article_id = article.id
-        doc._.lang = article.language
-        doc._.pub_date = parse_date(article.pub_date)
-        doc._.title = article.title
-        for name in steps:
-            doc = nlp.get_pipe(name)(doc)
+    def _records_into(self, article: Article, doc: Doc) -> None:
+        """The annotated Doc's event mentions and quotes as the article's records."""
         article.events = []
         text = article.text  # == doc.text, which spaCy rebuilds on every access
         events_by_trigger: dict[int, list[str]] = {}

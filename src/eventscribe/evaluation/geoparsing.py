@@ -44,12 +44,10 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 
 from spacy.tokens import Doc
 
-from ..nlp import parse_texts
 from ..places.gazetteer import Gazetteer, Place
 from ..places.resolve import PlaceMention
 from . import Report, one_to_one, prf, ratio, span_overlap
@@ -165,20 +163,9 @@ def load(path: str | Path, limit: int | None = None) -> list[GeoArticle]:
 def annotated_docs(pipeline, texts: Iterable[str], lang: str = "en",
                    titles: Iterable[str | None] | None = None,
                    until: str | None = None) -> Iterator[Doc]:
-    """Docs run through the pipeline's own steps for `lang` (all, or up to `until`),
-    exactly as `Pipeline._annotate` runs them, with no publication date."""
-    nlp = pipeline.nlp(lang)
-    steps = pipeline.components(lang)
-    if until is not None and until in steps:
-        steps = steps[:steps.index(until) + 1]
-    docs = parse_texts(nlp, texts, disable=pipeline.components(lang))
-    for doc, title in zip(docs, titles if titles is not None else repeat(None)):
-        doc._.pub_date = None
-        doc._.title = title
-        doc._.lang = lang
-        for name in steps:
-            doc = nlp.get_pipe(name)(doc)
-        yield doc
+    """Docs run through the pipeline's own steps for `lang`, with no publication date."""
+    meta = None if titles is None else ((None, None, title) for title in titles)
+    return pipeline.annotate(lang, texts, meta, until=until)
 
 
 # -- scoring -------------------------------------------------------------------------

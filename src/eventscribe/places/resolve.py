@@ -16,6 +16,7 @@ import pycountry
 from spacy.tokens import Doc, Span, Token
 
 from ..language.resources import Grammar
+from ..schema import Location
 from .gazetteer import Gazetteer, Place, normalize
 
 _PLACE_LABELS = {"LOC", "GPE", "FAC"}
@@ -254,10 +255,8 @@ def _score(place: Place, candidates: list[Place], context_iso2: str | None) -> f
 
 
 def to_location(mention: PlaceMention, gazetteer: Gazetteer, doc: Doc,
-                fallback: bool) -> "Location | None":
+                fallback: bool) -> Location | None:
     """The schema's event_loc for a mention; a fallback is reported one level coarser."""
-    from ..schema import Location
-
     place = mention.place
     if place is None:
         return None
