@@ -8,18 +8,12 @@ postgresql:// URL (a role that may create databases) to use a server of your own
 
 from __future__ import annotations
 
-import glob
 import io
 import os
-import pwd
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -30,6 +24,7 @@ from eventscribe.pipeline import Pipeline
 from eventscribe.progress import Progress
 from eventscribe.schema import Article
 from eventscribe.store import Store, open_store
+from eventscribe.store.migrations import LATEST, MIGRATIONS
 
 PUB_DATE = "2024-03-12"
 CITIES = ["Gao", "Mopti", "Kidal", "Niamey", "Tombouctou", "Ségou", "Sikasso", "Kayes",
@@ -42,82 +37,6 @@ TEMPLATES = [
     "Visite à {city}\n\nLe Premier ministre malien s'est rendu jeudi à {city} pour rencontrer "
     "les chefs traditionnels.",
 ]
-
-
-# -- a real PostgreSQL server for the session ---------------------------------------------
-def _postgres_bin() -> Path | None:
-    for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                         key=lambda p: int(Path(p).parent.name), reverse=True):
-        if Path(folder, "initdb").exists() and Path(folder, "pg_ctl").exists():
-            return Path(folder)
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb and shutil.which("pg_ctl") else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    """A server URL ending in /postgres; the server is stopped and removed afterwards."""
-    if os.environ.get("EVENTSCRIBE_TEST_POSTGRES"):
-        yield os.environ["EVENTSCRIBE_TEST_POSTGRES"]
-        return
-    bindir = _postgres_bin()
-    if bindir is None:
-        pytest.skip("PostgreSQL is not installed (no initdb and pg_ctl under "
-                    "/usr/lib/postgresql/*/bin): run .ci/install-postgres.sh")
-    root = Path(tempfile.mkdtemp(prefix="eventscribe-pg-"))
-    as_user: dict = {}
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root: use the package's own user
-        try:
-            account = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no 'postgres' user to run the server")
-        os.chown(root, account.pw_uid, account.pw_gid)
-        as_user = dict(user=account.pw_uid, group=account.pw_gid, extra_groups=[])
-    port = _free_port()
-    data = root / "data"
-
-    def run(*command: str) -> None:
-        done = subprocess.run(command, cwd=root, capture_output=True, text=True, **as_user)
-        if done.returncode:
-            log = (root / "log").read_text() if (root / "log").exists() else ""
-            raise RuntimeError(f"{command[0]} failed: {done.stderr}{done.stdout}{log}")
-
-    run(str(bindir / "initdb"), "-D", str(data), "-U", "eventscribe", "--auth=trust",
-        "-E", "UTF8", "--locale=C", "--no-sync")
-    # fsync off: the server is not what these tests kill, and it makes them faster.
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-t", "60",
-        "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off", "start")
-    try:
-        yield f"postgresql://eventscribe@127.0.0.1:{port}/postgres"
-    finally:
-        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(params=["duckdb", "postgres"])
-def db(request, tmp_path) -> str:
-    """A new, empty store: a DuckDB file, or a fresh database on the session's server."""
-    if request.param == "duckdb":
-        return str(tmp_path / "events.duckdb")
-    import psycopg
-
-    server = request.getfixturevalue("postgres_server")
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return server.rsplit("/", 1)[0] + "/" + name
-
-
-@pytest.fixture(scope="session")
-def pipeline() -> Pipeline:
-    return Pipeline()
 
 
 def _texts() -> list[str]:
@@ -147,7 +66,7 @@ def _event_ids(store) -> list[str]:
 def test_schema_is_versioned_and_migrating_twice_changes_nothing(db):
     with open_store(db) as store:
         assert isinstance(store, Store)
-        assert store.migrate() == 1
+        assert store.migrate() == LATEST
         assert store.counts() == {"articles": 0, "events": 0, "failures": 0, "event_clusters": 0}
         names = ("SELECT index_name FROM duckdb_indexes()" if store.dialect == "duckdb"
                  else "SELECT indexname FROM pg_indexes")
@@ -155,8 +74,9 @@ def test_schema_is_versioned_and_migrating_twice_changes_nothing(db):
     assert {"events_event", "events_date", "events_actor", "events_country",
             "articles_url"} <= indexes
     with open_store(db) as store:
-        assert store.migrate() == 1
-        assert store._run("SELECT version FROM schema_version").fetchall() == [(1,)]
+        assert store.migrate() == LATEST
+        assert store._run("SELECT version FROM schema_version ORDER BY version").fetchall() == [
+            (m.version,) for m in MIGRATIONS]
 
 
 def test_saving_twice_changes_nothing(db, pipeline):
@@ -354,9 +274,9 @@ def test_record_fields_added_later_become_columns():
 
     assert [sql_type(c) for c in ("date", "event_loc_lat", "actor_start", "context", "mode")] == [
         "DATE", "DOUBLE PRECISION", "BIGINT", "TEXT", "TEXT"]
-    assert missing_event_columns(set(EVENT_COLUMNS)) == []
-    assert missing_event_columns(set(EVENT_COLUMNS) - {"confidence"}) == [
-        'ALTER TABLE events ADD COLUMN "confidence" DOUBLE PRECISION']
+    assert missing_event_columns("events", set(EVENT_COLUMNS)) == []
+    assert missing_event_columns("event_clusters", set(EVENT_COLUMNS) - {"confidence"}) == [
+        'ALTER TABLE event_clusters ADD COLUMN "confidence" DOUBLE PRECISION']
 
 
 def test_progress_is_a_live_line_on_a_terminal_and_log_lines_elsewhere():

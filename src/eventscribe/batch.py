@@ -1,10 +1,11 @@
-"""Batch ingestion: sources → pipeline (in one or N processes) → store, resumable.
+"""Batch ingestion: sources → pipeline (in one or N processes, or on Ray) → store, resumable.
 
 The parent process reads the inputs lazily, asks the store which articles it
-already has, and sends the others in batches to worker processes, each of which
-builds one Pipeline (the models load once per worker). Workers only compute; the
-parent is the single writer, storing each article with its events in one
-transaction. Hence:
+already has, and hands the others in batches to an engine: this process
+(`InProcess`), worker processes (`ProcessPool`), each of which builds one Pipeline
+(the models load once per worker), or a Ray cluster (`scaleout.RayEngine`). Engines
+only compute; the parent is the single writer, storing each batch of articles with
+their events in one transaction. Hence:
 
 * crash safety: a `kill -9` loses at most the articles not yet committed, and a
   rerun skips the committed ones (stable ids, idempotent saves): nothing twice;
@@ -19,12 +20,13 @@ from __future__ import annotations
 import multiprocessing
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Protocol
 
 from .ingest import expand_paths, read_sources
 from .pipeline import Pipeline
@@ -89,10 +91,75 @@ def process_batch(pipeline: Pipeline, articles: list[Article], pub_date: str | N
             for article, result in zip(articles, results)]
 
 
-# -- parent side ----------------------------------------------------------------------
+# -- engines: how batches are processed --------------------------------------------------
 Pending = tuple[Article, int | None]  # an article and the input bytes read before its file
+Results = Generator[tuple[list[Outcome], list[Pending]], None, None]
 
 
+class EngineError(RuntimeError):
+    """An engine cannot run at all (its message says why, for the user)."""
+
+
+class Engine(Protocol):
+    def run(self, batches: Iterator[list[Pending]]) -> Results:
+        """Each batch's outcomes with the batch (or part of it), in any grouping.
+
+        Batches are pulled lazily, so that what is stored meanwhile is skipped."""
+
+
+class InProcess:
+    def __init__(self, options: IngestOptions, pipeline: Pipeline | None = None):
+        self.options = options
+        self.pipeline = pipeline
+
+    def run(self, batches: Iterator[list[Pending]]) -> Results:
+        pipeline = self.pipeline or Pipeline(lang=self.options.lang)
+        for batch in batches:
+            yield process_batch(pipeline, [a for a, _ in batch], self.options.pub_date), batch
+
+
+class ProcessPool:
+    """Spawned worker processes; a dead worker fails its batch and a fresh pool goes on."""
+
+    def __init__(self, options: IngestOptions):
+        self.options = options
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.options.workers,
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(self.options.lang,))
+
+    def run(self, batches: Iterator[list[Pending]]) -> Results:
+        pool = self._new_pool()
+        window: deque[tuple[Future, list[Pending]]] = deque()
+        try:
+            for batch in batches:
+                articles = [a for a, _ in batch]
+                try:
+                    future = pool.submit(_work, articles, self.options.pub_date)
+                except BrokenProcessPool:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = self._new_pool()
+                    future = pool.submit(_work, articles, self.options.pub_date)
+                window.append((future, batch))
+                while len(window) >= 2 * self.options.workers:
+                    yield self._collect(*window.popleft())
+            while window:
+                yield self._collect(*window.popleft())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    @staticmethod
+    def _collect(future: Future, batch: list[Pending]) -> tuple[list[Outcome], list[Pending]]:
+        try:
+            outcomes = future.result()
+        except BrokenProcessPool as exc:
+            reason = f"worker process died while processing this batch ({exc})"
+            outcomes = [Outcome(article, reason) for article, _ in batch]
+        return outcomes, batch
+
+
+# -- parent side ----------------------------------------------------------------------
 def input_size(paths: Iterable[str]) -> int | None:
     """The inputs' total size, for the ETA; None when one is stdin or unreadable."""
     total = 0
@@ -110,22 +177,23 @@ class Ingestion:
     """One run of `eventscribe ingest` over a store."""
 
     def __init__(self, store: Store, options: IngestOptions, progress: Progress,
-                 pipeline: Pipeline | None = None):
+                 pipeline: Pipeline | None = None, engine: Engine | None = None):
         self.store = store
         self.options = options
         self.progress = progress
-        self._pipeline = pipeline  # for one process; workers build their own
+        if engine is None:
+            engine = (ProcessPool(options) if options.workers > 1
+                      else InProcess(options, pipeline))
+        self.engine = engine
         self._retried: set[str] = set()
 
     def run(self, paths: Iterable[str]) -> None:
-        batches = self._batches(self._pending(list(paths)))
-        if self.options.workers <= 1:
-            pipeline = self._pipeline or Pipeline(lang=self.options.lang)
-            for batch in batches:
-                self._write(process_batch(pipeline, [a for a, _ in batch],
-                                          self.options.pub_date), batch)
-        else:
-            self._run_pool(batches)
+        results = self.engine.run(self._batches(self._pending(list(paths))))
+        try:
+            for outcomes, batch in results:
+                self._write(outcomes, batch)
+        finally:
+            results.close()  # now, not when the traceback dies: workers stop with the run
 
     # -- reading -------------------------------------------------------------------
     def _pending(self, paths: list[str]) -> Iterator[Pending]:
@@ -169,56 +237,31 @@ class Ingestion:
         while batch := list(islice(pending, self.options.batch_size)):
             yield batch
 
-    # -- processing in worker processes ----------------------------------------------
-    def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.options.workers,
-                                   mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(self.options.lang,))
-
-    def _run_pool(self, batches: Iterator[list[Pending]]) -> None:
-        pool = self._new_pool()
-        window: deque[tuple[Future, list[Pending]]] = deque()
-        try:
-            for batch in batches:
-                articles = [a for a, _ in batch]
-                try:
-                    future = pool.submit(_work, articles, self.options.pub_date)
-                except BrokenProcessPool:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = self._new_pool()
-                    future = pool.submit(_work, articles, self.options.pub_date)
-                window.append((future, batch))
-                while len(window) >= 2 * self.options.workers:
-                    self._collect(*window.popleft())
-            while window:
-                self._collect(*window.popleft())
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-    def _collect(self, future: Future, batch: list[Pending]) -> None:
-        try:
-            outcomes = future.result()
-        except BrokenProcessPool as exc:
-            reason = f"worker process died while processing this batch ({exc})"
-            outcomes = [Outcome(article, reason) for article, _ in batch]
-        self._write(outcomes, batch)
-
     # -- writing (the parent is the only writer) ---------------------------------------
     def _write(self, outcomes: list[Outcome], batch: list[Pending]) -> None:
-        for outcome, (_, done_bytes) in zip(outcomes, batch):
-            article = outcome.article
-            with self.store.transaction():
+        # One transaction per batch: a commit costs more than an article's rows, and a
+        # batch lost to a kill is simply processed again by the next run.
+        done = []
+        with self.store.transaction():
+            for outcome, (_, done_bytes) in zip(outcomes, batch):
+                article = outcome.article
                 stored = self.store.find_article(article)
                 if stored is not None and stored.status == "ok" and \
                         stored.content_hash == content_hash(article.text):
-                    self.progress.unchanged()  # its twin was stored earlier in this run
+                    done.append((None, None, done_bytes))  # its twin was stored earlier
                     continue
                 if outcome.error is None:
                     row = self.store.save_article(article, "ok")
-                    events = self.store.save_events(row, article.events)
+                    done.append((outcome, self.store.save_events(row, article.events),
+                                 done_bytes))
                 else:
                     self.store.save_article(article, "failed", outcome.error)
-            if outcome.error is None:
+                    done.append((outcome, None, done_bytes))
+        for outcome, events, done_bytes in done:  # counted once committed
+            if outcome is None:
+                self.progress.unchanged()
+            elif outcome.error is None:
                 self.progress.stored(events, done_bytes)
             else:
+                article = outcome.article
                 self.progress.failed(article.source or article.id, outcome.error, done_bytes)

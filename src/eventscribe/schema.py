@@ -113,6 +113,20 @@ class TextInfo:
 
 
 @dataclass
+class ClusterInfo:
+    """What deduplication adds to a cluster's record (see dedup.py).
+
+    A cluster's record is its best mention's record with the cluster's id and this."""
+
+    mentions: int
+    sources: int  # distinct outlets (articles, when they have no URL)
+    first_reported: str | None  # earliest publication date of a mention
+    date_first: str | None
+    date_last: str | None
+    event_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Event:
     id: str
     article_id: str
@@ -132,6 +146,7 @@ class Event:
     text_info: TextInfo
     language: str
     confidence: float
+    cluster: ClusterInfo | None = None  # only on deduplicated (cluster) records
 
     @property
     def quad_class(self) -> str:

@@ -21,3 +21,9 @@ def cache_dir() -> Path:
     path = Path(root)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# Environment variables the commands read (here, so that reading them imports nothing heavy).
+DB_ENV = "EVENTSCRIBE_DB"
+API_KEY_ENV = "EVENTSCRIBE_API_KEY"
+READ_KEY_ENV = "EVENTSCRIBE_READ_KEY"

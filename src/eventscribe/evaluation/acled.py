@@ -17,6 +17,14 @@ actor1 the mapping codes with a country):
   latitude/longitude; `date_accuracy` — our event date == `event_date`;
 * `no_event_rate` — rows where we found no event at all; `unmapped_rate` — rows
   with events of which none is an ACLED type.
+
+Deduplication (dedup.py) is measured here too, since each row is one distinct
+event: the main events of all rows are clustered with the default rule, and
+`dedup_clusters` should equal `dedup_rows` (fewer clusters = distinct events merged).
+`dedup_bcubed_precision` / `dedup_bcubed_recall` cluster *every* event found, the
+row's events of one type being the true cluster (a note may tell an attack and an
+arrest): precision drops when mentions of different rows are merged, recall when
+mentions of one row's event are left apart (B-cubed, averaged over mentions).
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import dedup
 from ..ingest import article_from_text
 from ..output.acled import AcledMapping, AcledType, acled_actor, acled_type, load_mapping
 from ..schema import Article, Event
@@ -193,6 +202,7 @@ def score(path: str | Path, predict, limit: int | None = None) -> Report:
     }
     if counts["sub_n"]:
         metrics["sub_event_type_accuracy"] = ratio(counts["sub_ok"], counts["sub_n"])
+    metrics.update(_deduplication(rows, articles, processed, mapping))
     errors = [{"error": label, "count": count, "example": examples[label]}
               for label, count in confusions.most_common(20)]
     notes = []
@@ -203,6 +213,35 @@ def score(path: str | Path, predict, limit: int | None = None) -> Report:
                         for name, count in unknown_actors.most_common(5))
         notes.append(f"actor1 not scored (no country in the mapping): {top}")
     return Report(NAME, metrics, errors, notes)
+
+
+def _deduplication(rows: list[Row], articles: list[Article], processed: dict[str, Article],
+                   mapping: AcledMapping) -> dict[str, Any]:
+    main: list[dedup.Mention] = []
+    every: list[dedup.Mention] = []
+    for row, article in zip(rows, articles):
+        events = processed[article.id].events if article.id in processed else []
+        mentions = [dedup.Mention.of(e, reported=row.date) for e in events]
+        every.extend(mentions)
+        chosen = main_event(events, mapping)
+        if chosen is not None:
+            main.append(dedup.Mention.of(chosen[0], reported=row.date))
+    groups = dedup.cluster(every)
+    precision = recall = 0.0
+    per_row = Counter((m.article_id, m.event) for m in every)
+    for group in groups:
+        in_group = Counter((m.article_id, m.event) for m in group)
+        for mention in group:
+            shared = in_group[mention.article_id, mention.event]
+            precision += shared / len(group)
+            recall += shared / per_row[mention.article_id, mention.event]
+    return {
+        "dedup_rows": len(main),
+        "dedup_clusters": len(dedup.cluster(main)),
+        "dedup_mentions": len(every),
+        "dedup_bcubed_precision": ratio(precision, len(every)),
+        "dedup_bcubed_recall": ratio(recall, len(every)),
+    }
 
 
 def _score_place_and_date(row: Row, event: Event | None, counts: Counter) -> None:

@@ -20,7 +20,7 @@ from .extensions import register_extensions
 
 # A paragraph longer than this is cut at a sentence end: the parser is quadratic-ish
 # in practice on pathological inputs (pages of tables), and nothing useful is lost.
-MAX_CHUNK_CHARS = 5_000
+MAX_CHUNK_CHARS = 1_500
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"[.!?…»]\s+")
 

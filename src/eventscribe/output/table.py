@@ -36,16 +36,21 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def write_table(articles: Iterable[Article], out: TextIO) -> int:
+def write_table(articles: Iterable[Article], out: TextIO, by_article: bool = True) -> int:
+    """One block per article with its title, or (by_article=False) one table for all,
+    as for a query's results, whose neighbours come from different articles."""
     count = 0
     header = "  ".join(name.upper().ljust(width) for name, width in _COLUMNS)
-    for article in articles:
-        title = article.title or article.source or article.id
-        out.write(f"\n{title}  [{article.language}, {article.pub_date or 'no date'}, "
-                  f"{len(article.events)} events]\n")
-        if not article.events:
-            continue
+    if not by_article:
         out.write(header + "\n")
+    for article in articles:
+        if by_article:
+            title = article.title or article.source or article.id
+            out.write(f"\n{title}  [{article.language}, {article.pub_date or 'no date'}, "
+                      f"{len(article.events)} events]\n")
+            if not article.events:
+                continue
+            out.write(header + "\n")
         for event in article.events:
             cells = _cells(event)
             out.write("  ".join(_fit(c, w).ljust(w) for c, (_, w) in zip(cells, _COLUMNS)).rstrip() + "\n")

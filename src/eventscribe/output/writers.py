@@ -26,13 +26,15 @@ FORMATS = ("table", "jsonl", "json", "csv", "acled-csv", "geojson", "parquet")
 BINARY_FORMATS = ("parquet",)
 
 
-def write_articles(articles: Iterable[Article], fmt: str, out: Target) -> int:
+def write_articles(articles: Iterable[Article], fmt: str, out: Target,
+                   by_article: bool = True) -> int:
     """Write the articles' events in `fmt` to `out`; returns the number of events written.
 
     For GeoJSON that is the number of features (events without coordinates are
     counted in the file, not here). Raises ValueError for an unknown format, and
     target.BinaryTargetError (a ValueError) before reading any article when a
-    binary format is asked for on a text stream or a terminal.
+    binary format is asked for on a text stream or a terminal. `by_article=False`
+    makes the table one block (for query results, each event in its own Article).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
@@ -43,11 +45,11 @@ def write_articles(articles: Iterable[Article], fmt: str, out: Target) -> int:
         return write_parquet(articles, out)  # type: ignore[arg-type]
     if is_path(out):
         with open(out, "w", encoding="utf-8", newline="") as handle:
-            return _write_text(articles, fmt, handle)
-    return _write_text(articles, fmt, out)  # type: ignore[arg-type]
+            return _write_text(articles, fmt, handle, by_article)
+    return _write_text(articles, fmt, out, by_article)  # type: ignore[arg-type]
 
 
-def _write_text(articles: Iterable[Article], fmt: str, out: TextIO) -> int:
+def _write_text(articles: Iterable[Article], fmt: str, out: TextIO, by_article: bool) -> int:
     if fmt == "json":
         return _write_json(articles, out)
     if fmt == "jsonl":
@@ -70,7 +72,7 @@ def _write_text(articles: Iterable[Article], fmt: str, out: TextIO) -> int:
         return write_acled_csv(articles, out)
     if fmt == "geojson":
         return write_geojson(articles, out)
-    return write_table(articles, out)
+    return write_table(articles, out, by_article)
 
 
 def _write_json(articles: Iterable[Article], out: TextIO) -> int:

@@ -28,15 +28,18 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit, urlunsplit
 
+from ..dedup import DedupRule
 from ..schema import Article, Event
 
-__all__ = ["DEFAULT_DB", "STATUSES", "Failure", "Store", "StoredArticle", "display_name",
+__all__ = ["AGGREGATES", "DEFAULT_DB", "STATUSES", "Failure", "Store", "StoredArticle", "display_name",
            "is_postgres_url", "open_store"]
 
 DEFAULT_DB = "eventscribe.duckdb"
 # "ok": processed, its events stored; "failed": the pipeline could not process it (the
 # reason is in `error` and in the failures table; `--retry-failed` processes it again).
 STATUSES = ("ok", "failed")
+# What aggregate() counts by: the event's day, its PLOVER type, its place's country.
+AGGREGATES = ("day", "event", "country")
 # What article_status() says of an article whose URL is stored with another text.
 CHANGED = "changed"
 
@@ -101,12 +104,41 @@ class Store(Protocol):
                      country: str | None = None, since: str | dt.date | None = None,
                      until: str | dt.date | None = None,
                      near: tuple[float, float, float] | None = None,
-                     text: str | None = None, limit: int | None = None) -> Iterator[Event]:
-        """Committed events matching every given filter, by date then id.
+                     text: str | None = None, limit: int | None = None,
+                     after: str | None = None) -> Iterator[Event]:
+        """Committed event mentions matching every given filter, by date then id.
 
         `type` is a PLOVER type, `actor` the actor's code, `country` ISO alpha-2 or
         alpha-3 of the event's place, `since`/`until` inclusive dates, `near`
-        (lat, lon, km), `text` words that must all be in the evidence sentence."""
+        (lat, lon, km), `text` words that must all be in the evidence sentence;
+        `after` a cursor (cursor_of) to read the next page from."""
+
+    def query_clusters(self, type: str | None = None, actor: str | None = None,
+                       country: str | None = None, since: str | dt.date | None = None,
+                       until: str | dt.date | None = None,
+                       near: tuple[float, float, float] | None = None,
+                       text: str | None = None, limit: int | None = None,
+                       after: str | None = None) -> Iterator[Event]:
+        """Deduplicated events (cluster records, see dedup.py), with the same filters."""
+
+    def cursor_of(self, event: Event) -> str:
+        """The cursor to pass as `after` to read what follows this event."""
+
+    def event(self, event_id: str) -> Event | None:
+        """One event mention."""
+
+    def cluster(self, cluster_id: str) -> Event | None:
+        """One cluster record."""
+
+    def events_of(self, article_id: str) -> list[Event]:
+        """An article's event mentions, in text order."""
+
+    def aggregate(self, by: str, clusters: bool = True, **filters: object
+                  ) -> list[tuple[str, int]]:
+        """Counts of clusters (or mentions) by one of AGGREGATES, with query filters."""
+
+    def cluster_events(self, rule: DedupRule | None = None, force: bool = False) -> int:
+        """Rebuild the clusters from the mentions (unless nothing changed); their number."""
 
     def counts(self) -> dict[str, int]:
         """Rows per table: articles, events, failures, event_clusters."""

@@ -8,8 +8,9 @@ MIGRATIONS.
 
 The event columns are not written here: they are derived from schema.Event (the
 record is defined once) through output.flatten. A field added to the record later
-becomes a column through `missing_event_columns`, which migrate() adds after the
-numbered migrations; the full record is always in the JSON column `record`.
+becomes a column (in both event tables) through `missing_event_columns`, which
+migrate() adds after the numbered migrations; the full record is always in the
+JSON column `record`.
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# Tables holding event records as flat columns: the mentions, and the clusters, whose
+# record is the best mention's with the cluster's id (so one set of filters reads both).
+EVENT_TABLES = ("events", "event_clusters")
+
+
 def _event_column_defs() -> str:
     defs = ["id TEXT PRIMARY KEY", "article_id TEXT NOT NULL"]
     defs += [f"{quote(c)} {sql_type(c)}" for c in EVENT_COLUMNS if c not in ("id", "article_id")]
@@ -133,6 +139,22 @@ def _v1() -> list[str]:
     return statements
 
 
+def _v2() -> list[str]:
+    # The v1 cluster table had columns of its own; nothing ever filled it, so it is
+    # rebuilt with the events' columns. Articles keep their quotes (for the article view).
+    statements = [
+        "DROP TABLE IF EXISTS event_clusters",
+        f"CREATE TABLE event_clusters (\n  {_event_column_defs()})",
+        "ALTER TABLE articles ADD COLUMN IF NOT EXISTS quotes {json}",
+        # Small facts about the store's derived data, e.g. what the clusters were built from.
+        "CREATE TABLE IF NOT EXISTS store_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ]
+    statements += [f"CREATE INDEX IF NOT EXISTS {name.replace('events_', 'clusters_', 1)} "
+                   f"ON event_clusters ({', '.join(map(quote, cols))})"
+                   for name, cols in EVENT_INDEXES.items()]
+    return statements
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -145,6 +167,7 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, events, failures and event clusters", _v1),
+    Migration(2, "event clusters as event records; article quotes", _v2),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -154,7 +177,7 @@ SCHEMA_VERSION_TABLE = """CREATE TABLE IF NOT EXISTS schema_version (
   applied_at TIMESTAMP NOT NULL)"""
 
 
-def missing_event_columns(existing: set[str]) -> list[str]:
-    """ALTER statements for record fields that have no column yet (added after v1)."""
-    return [f"ALTER TABLE events ADD COLUMN {quote(c)} {sql_type(c)}"
+def missing_event_columns(table: str, existing: set[str]) -> list[str]:
+    """ALTER statements for record fields that have no column yet in an EVENT_TABLES table."""
+    return [f"ALTER TABLE {table} ADD COLUMN {quote(c)} {sql_type(c)}"
             for c in EVENT_COLUMNS if c not in existing]

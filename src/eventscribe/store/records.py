@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from ..output.flatten import dataclass_of
@@ -26,16 +27,22 @@ def _missing(f: dataclasses.Field) -> Any:
     return None
 
 
+@lru_cache(maxsize=None)
+def _plan(cls: type) -> tuple[tuple[dataclasses.Field, type | None], ...]:
+    """Each field with its nested dataclass: resolving type hints is the slow part, and a
+    query rebuilds thousands of records of the same few classes."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f, dataclass_of(hints[f.name])) for f in dataclasses.fields(cls))
+
+
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """A dataclass instance from its `dataclasses.asdict` form, nested ones included."""
-    hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f, nested in _plan(cls):
         if f.name not in data:
             values[f.name] = _missing(f)
             continue
         value = data[f.name]
-        nested = dataclass_of(hints[f.name])
         values[f.name] = from_dict(nested, value) if nested and isinstance(value, dict) else value
     return cls(**values)
 

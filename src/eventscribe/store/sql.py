@@ -10,9 +10,11 @@ the PostgreSQL backend turns into `%s`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -23,16 +25,27 @@ import pycountry
 from ..ingest import article_id_for
 from ..output.flatten import EVENT_COLUMNS, flatten
 from ..pipeline import parse_date
-from ..schema import Article, Event, stable_id
-from . import CHANGED, STATUSES, Failure, StoredArticle
-from .migrations import (LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE, missing_event_columns,
-                         quote)
-from .records import event_from_dict
+from .. import dedup
+from ..schema import Article, Event, Quote, stable_id
+from . import AGGREGATES, CHANGED, STATUSES, Failure, StoredArticle
+from .migrations import (EVENT_TABLES, LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE,
+                         missing_event_columns, quote, sql_type)
+from .records import event_from_dict, from_dict
 
-_EVENT_INSERT = "INSERT INTO events (id, article_id, {cols}, record) VALUES (?, ?, {marks}, ?)"
 _EVENT_DATA_COLUMNS = [c for c in EVENT_COLUMNS if c not in ("id", "article_id")]
+_EVENT_ROW_COLUMNS = ["id", "article_id", *_EVENT_DATA_COLUMNS, "record"]  # event_row's order
+_DATE_COLUMNS = [i for i, c in enumerate(_EVENT_DATA_COLUMNS) if sql_type(c) == "DATE"]
 _ARTICLE_FIELDS = ("url", "title", "outlet", "language", "pub_date", "pub_date_source",
-                   "source", "text", "content_hash", "status", "error", "updated_at")
+                   "source", "text", "content_hash", "status", "error", "updated_at", "quotes")
+# What deduplication reads of each mention (dedup.Mention.from_row's arguments, in order).
+_MENTIONS = """SELECT e.id, e.article_id, e.event, e.actor_code, e.actor_sector,
+  e.recipient_code, e.recipient_sector, e.event_loc_country_code, e.event_loc_lat, e.event_loc_lon, e.event_loc_resolution,
+  e."date", e.confidence, a.outlet, a.pub_date
+FROM events e JOIN articles a ON a.id = e.article_id"""
+_AGGREGATE_KEYS = {"day": '"date"', "event": "event", "country": "event_loc_country_code"}
+_CHUNK = 500
+CURSOR_PATTERN = r"(\d{0,7})\|([0-9a-f]{1,64})"
+_CURSOR = re.compile(CURSOR_PATTERN)
 _LOOKUP = """SELECT 0 AS rank, id, status, content_hash, error FROM articles WHERE id = ?
 UNION ALL SELECT 1, id, status, content_hash, error FROM articles WHERE url = ?
 UNION ALL SELECT 2, id, status, content_hash, error FROM articles WHERE content_hash = ?
@@ -49,6 +62,11 @@ def content_hash(text: str) -> str:
 def outlet_of(url: str | None) -> str | None:
     host = urlsplit(url).hostname if url else None
     return host.removeprefix("www.") if host else None
+
+
+def _json(value: Any) -> Any:
+    """A JSON column's value: DuckDB returns text, PostgreSQL (JSONB) the parsed value."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _now() -> dt.datetime:
@@ -71,15 +89,18 @@ def event_row(article_id: str, event: Event) -> list[Any]:
     record["article_id"] = article_id  # the row's id, should the event have come with another
     flat = flatten(record)
     values = [flat.get(c) for c in _EVENT_DATA_COLUMNS]
-    values[_EVENT_DATA_COLUMNS.index("date")] = parse_date(flat.get("date"))
+    for index in _DATE_COLUMNS:
+        values[index] = parse_date(values[index])
     return [event.id, article_id, *values, json.dumps(record, ensure_ascii=False)]
 
 
 def event_filters(type: str | None = None, actor: str | None = None, country: str | None = None,
                   since: str | dt.date | None = None, until: str | dt.date | None = None,
                   near: tuple[float, float, float] | None = None, text: str | None = None,
-                  ) -> tuple[str, list[Any]]:
-    """A WHERE clause and its parameters; every filter narrows (they are ANDed)."""
+                  after: str | None = None) -> tuple[str, list[Any]]:
+    """A WHERE clause and its parameters; every filter narrows (they are ANDed).
+
+    `after` is a cursor (cursor_of): only the events after it in the query order."""
     clauses: list[str] = []
     params: list[Any] = []
 
@@ -115,7 +136,33 @@ def event_filters(type: str | None = None, actor: str | None = None, country: st
             _EARTH_KM, lat, lat, lon, km)
     for word in (text or "").split():
         add("strpos(lower(text_info_sentence), ?) > 0", word.lower())
+    if after is not None:
+        day, last_id = _read_cursor(after)
+        if day is not None:
+            add('("date" > ? OR ("date" = ? AND id > ?) OR "date" IS NULL)', day, day, last_id)
+        else:
+            add('("date" IS NULL AND id > ?)', last_id)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def cursor_of(event: Event) -> str:
+    """The cursor after this event in the store's order (date, nulls last, then id):
+    its day as a day number (empty when undated), '|', its id."""
+    day = parse_date(event.date)
+    return f"{day.toordinal() if day else ''}|{event.id}"
+
+
+def _read_cursor(cursor: str) -> tuple[dt.date | None, str]:
+    # Any day number reads as a day (clamped to the calendar), so that every string of
+    # the documented shape is a cursor; anything else is refused.
+    match = _CURSOR.fullmatch(cursor)
+    if match is None:
+        raise ValueError(f"not a cursor from this store: {cursor[:80]!r}")
+    number, last_id = match.groups()
+    if not number:
+        return None, last_id
+    ordinal = min(max(int(number), 1), dt.date.max.toordinal())
+    return dt.date.fromordinal(ordinal), last_id
 
 
 class SqlStore:
@@ -190,11 +237,12 @@ class SqlStore:
                           (migration.version, migration.description, _now()))
         with self.transaction():
             self._lock_schema()
-            existing = {row[0] for row in self._run(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = 'events' "
-                "AND table_schema = current_schema()").fetchall()}
-            for statement in missing_event_columns(existing):
-                self._run(statement)
+            for table in EVENT_TABLES:
+                existing = {row[0] for row in self._run(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                    "AND table_schema = current_schema()", (table,)).fetchall()}
+                for statement in missing_event_columns(table, existing):
+                    self._run(statement)
         return max(LATEST, self.schema_version())
 
     # -- articles ------------------------------------------------------------------
@@ -217,12 +265,13 @@ class SqlStore:
 
     def article(self, article_id: str) -> Article | None:
         row = self._run("SELECT id, text, title, url, pub_date, pub_date_source, language, "
-                        "source FROM articles WHERE id = ?", (article_id,)).fetchone()
+                        "source, quotes FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
             return None
         pub_date = row[4].isoformat() if row[4] is not None else None
+        quotes = [from_dict(Quote, q) for q in _json(row[8]) or []]
         return Article(id=row[0], text=row[1], title=row[2], url=row[3], pub_date=pub_date,
-                       pub_date_source=row[5], language=row[6], source=row[7])
+                       pub_date_source=row[5], language=row[6], source=row[7], quotes=quotes)
 
     def save_article(self, article: Article, status: str, error: str | None = None) -> str:
         if status not in STATUSES:
@@ -232,7 +281,8 @@ class SqlStore:
                       language=article.language, pub_date=parse_date(article.pub_date),
                       pub_date_source=article.pub_date_source, source=article.source,
                       text=article.text, content_hash=digest, status=status, error=error,
-                      updated_at=_now())
+                      updated_at=_now(), quotes=json.dumps(
+                          [dataclasses.asdict(q) for q in article.quotes], ensure_ascii=False))
         with self.transaction():
             stored = self.find_article(article)
             if stored is None:
@@ -262,11 +312,17 @@ class SqlStore:
         rows = [event_row(article_id, event) for event in events]
         with self.transaction():
             self._run("DELETE FROM events WHERE article_id = ?", (article_id,))
-            if rows:
-                self._run_many(_EVENT_INSERT.format(
-                    cols=", ".join(map(quote, _EVENT_DATA_COLUMNS)),
-                    marks=", ".join("?" * len(_EVENT_DATA_COLUMNS))), rows)
+            self._insert_events("events", rows)
         return len(rows)
+
+    def _insert_events(self, table: str, rows: list[list[Any]]) -> None:
+        if rows:
+            self._insert_rows(table, _EVENT_ROW_COLUMNS, rows)
+
+    def _insert_rows(self, table: str, columns: list[str], rows: list[list[Any]]) -> None:
+        """Insert many rows at once (a backend may have a faster path than _run_many)."""
+        self._run_many(f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES "
+                       f"({', '.join('?' * len(columns))})", rows)
 
     # -- failures ------------------------------------------------------------------
     def record_failure(self, source: str, reason: str, article_id: str | None = None) -> None:
@@ -288,14 +344,90 @@ class SqlStore:
                      country: str | None = None, since: str | dt.date | None = None,
                      until: str | dt.date | None = None,
                      near: tuple[float, float, float] | None = None,
-                     text: str | None = None, limit: int | None = None) -> Iterator[Event]:
-        where, params = event_filters(type, actor, country, since, until, near, text)
-        sql = f'SELECT record FROM events{where} ORDER BY "date" NULLS LAST, id'
+                     text: str | None = None, limit: int | None = None,
+                     after: str | None = None) -> Iterator[Event]:
+        return self._query("events", type, actor, country, since, until, near, text, limit, after)
+
+    def query_clusters(self, type: str | None = None, actor: str | None = None,
+                       country: str | None = None, since: str | dt.date | None = None,
+                       until: str | dt.date | None = None,
+                       near: tuple[float, float, float] | None = None,
+                       text: str | None = None, limit: int | None = None,
+                       after: str | None = None) -> Iterator[Event]:
+        return self._query("event_clusters", type, actor, country, since, until, near, text,
+                           limit, after)
+
+    def _query(self, table: str, *filters: Any) -> Iterator[Event]:
+        *where_args, limit, after = filters
+        where, params = event_filters(*where_args, after=after)
+        sql = f'SELECT record FROM {table}{where} ORDER BY "date" NULLS LAST, id'
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
         for (record,) in self._stream(sql, params):
-            yield event_from_dict(json.loads(record) if isinstance(record, str) else record)
+            yield event_from_dict(_json(record))
+
+    def cursor_of(self, event: Event) -> str:
+        return cursor_of(event)
+
+    def _records(self, table: str, column: str, value: str) -> list[Event]:
+        rows = self._run(f'SELECT record FROM {table} WHERE {column} = ? '
+                         'ORDER BY "date" NULLS LAST, id', (value,)).fetchall()
+        return [event_from_dict(_json(record)) for (record,) in rows]
+
+    def event(self, event_id: str) -> Event | None:
+        found = self._records("events", "id", event_id)
+        return found[0] if found else None
+
+    def cluster(self, cluster_id: str) -> Event | None:
+        found = self._records("event_clusters", "id", cluster_id)
+        return found[0] if found else None
+
+    def events_of(self, article_id: str) -> list[Event]:
+        return sorted(self._records("events", "article_id", article_id),
+                      key=lambda e: (e.text_info.trigger_start, e.id))
+
+    def aggregate(self, by: str, clusters: bool = True, **filters: Any) -> list[tuple[str, int]]:
+        if by not in _AGGREGATE_KEYS:
+            raise ValueError(f"cannot count by {by!r} (one of {', '.join(AGGREGATES)})")
+        key = _AGGREGATE_KEYS[by]
+        where, params = event_filters(**filters)
+        where = (where + " AND " if where else " WHERE ") + f"{key} IS NOT NULL"
+        table = "event_clusters" if clusters else "events"
+        rows = self._run(f"SELECT {key}, count(*) FROM {table}{where} GROUP BY {key} "
+                         f"ORDER BY {key}", params).fetchall()
+        return [(k.isoformat() if isinstance(k, dt.date) else str(k), int(n)) for k, n in rows]
+
+    # -- deduplication -------------------------------------------------------------
+    def _clusters_fingerprint(self, rule: dedup.DedupRule) -> str:
+        count, latest = self._run("SELECT count(*), max(updated_at) FROM articles").fetchone()
+        return f"{count}|{latest}|{rule.max_km}|{rule.max_days}"
+
+    def cluster_events(self, rule: dedup.DedupRule | None = None, force: bool = False) -> int:
+        rule = rule or dedup.DedupRule()
+        fingerprint = self._clusters_fingerprint(rule)
+        state = self._run("SELECT value FROM store_state WHERE key = 'clusters'").fetchone()
+        if not force and state is not None and state[0] == fingerprint:
+            return int(self._run("SELECT count(*) FROM event_clusters").fetchone()[0])
+        mentions = [dedup.Mention.from_row(*row) for row in self._stream(_MENTIONS, ())]
+        groups = dedup.cluster(mentions, rule)
+        del mentions
+        with self.transaction():
+            self._run("DELETE FROM event_clusters")
+            for start in range(0, len(groups), _CHUNK):
+                chunk = groups[start:start + _CHUNK]
+                best = {dedup.best_mention(members).id: members for members in chunk}
+                marks = ", ".join("?" * len(best))
+                records = self._run(f"SELECT id, record FROM events WHERE id IN ({marks})",
+                                    list(best)).fetchall()
+                rows = []
+                for event_id, record in records:
+                    event = dedup.cluster_record(best[event_id], event_from_dict(_json(record)))
+                    rows.append(event_row(event.article_id, event))
+                self._insert_events("event_clusters", rows)
+            self._run("INSERT INTO store_state (key, value) VALUES ('clusters', ?) "
+                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (fingerprint,))
+        return len(groups)
 
     def counts(self) -> dict[str, int]:
         tables = ("articles", "events", "failures", "event_clusters")
