@@ -9,6 +9,7 @@ postgresql:// URL (a role that may create databases) to use a server of your own
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -102,6 +103,20 @@ def test_saving_twice_changes_nothing(db, pipeline):
         assert store.counts() == first
         stored = store.article(articles[1].id)
         assert stored.text == articles[1].text and stored.pub_date == PUB_DATE
+
+
+def test_one_text_under_two_urls_in_one_run_is_stored_once(db, pipeline, tmp_path):
+    texts = _texts()[:2]
+    lines = [{"url": "https://one.example/a", "text": texts[0], "date": PUB_DATE},
+             {"url": "https://two.example/a-copy", "text": texts[0], "date": PUB_DATE},
+             {"url": "https://one.example/b", "text": texts[1], "date": PUB_DATE}]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    progress = Progress(io.StringIO(), quiet=True)
+    with open_store(db) as store:
+        Ingestion(store, IngestOptions(batch_size=16), progress, pipeline).run([str(feed)])
+        assert store.counts()["articles"] == 2
+        assert progress.counts.stored == 2 and progress.counts.unchanged == 1
 
 
 def test_changed_text_replaces_the_events(db, pipeline):

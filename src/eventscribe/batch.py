@@ -186,6 +186,10 @@ class Ingestion:
                       else InProcess(options, pipeline))
         self.engine = engine
         self._retried: set[str] = set()
+        # Texts read and sent for processing but not stored yet: a twin read meanwhile
+        # (the same text under another URL) is skipped here, not stored twice. Bounded
+        # by the batches in flight.
+        self._in_flight: set[str] = set()
 
     def run(self, paths: Iterable[str]) -> None:
         results = self.engine.run(self._batches(self._pending(list(paths))))
@@ -217,11 +221,21 @@ class Ingestion:
                 done_bytes += path.stat().st_size
 
     def _wanted(self, article: Article) -> bool:
+        digest = content_hash(article.text)
+        if digest in self._in_flight:
+            self.progress.unchanged()  # its twin (same text, another input) is on its way
+            return False
+        wanted = self._wanted_by_store(article, digest)
+        if wanted:
+            self._in_flight.add(digest)
+        return wanted
+
+    def _wanted_by_store(self, article: Article, digest: str) -> bool:
         stored = self.store.find_article(article)
         if stored is None:
             return True
         article.id = stored.id  # matched by URL or text: events must carry the row's id
-        if stored.content_hash != content_hash(article.text):
+        if stored.content_hash != digest:
             return True  # the article changed: its events will be replaced
         if article.id in self._retried:
             return False  # processed again from the store already in this run
@@ -245,11 +259,6 @@ class Ingestion:
         with self.store.transaction():
             for outcome, (_, done_bytes) in zip(outcomes, batch):
                 article = outcome.article
-                stored = self.store.find_article(article)
-                if stored is not None and stored.status == "ok" and \
-                        stored.content_hash == content_hash(article.text):
-                    done.append((None, None, done_bytes))  # its twin was stored earlier
-                    continue
                 if outcome.error is None:
                     row = self.store.save_article(article, "ok")
                     done.append((outcome, self.store.save_events(row, article.events),
@@ -257,10 +266,10 @@ class Ingestion:
                 else:
                     self.store.save_article(article, "failed", outcome.error)
                     done.append((outcome, None, done_bytes))
+        # Stored: from now on the store, not this set, knows these texts.
+        self._in_flight.difference_update(content_hash(a.text) for a, _ in batch)
         for outcome, events, done_bytes in done:  # counted once committed
-            if outcome is None:
-                self.progress.unchanged()
-            elif outcome.error is None:
+            if outcome.error is None:
                 self.progress.stored(events, done_bytes)
             else:
                 article = outcome.article

@@ -34,8 +34,11 @@ _ARTICLES = ("le ", "la ", "les ", "l ", "the ")
 _SEPARATORS = re.compile(r"[\s'’`´\-‐‑–—.]+")
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
-    """Lower case, no accents, apostrophes/hyphens/dots as spaces, no leading article."""
+    """Lower case, no accents, apostrophes/hyphens/dots as spaces, no leading article.
+
+    Cached: resolution asks for the same few thousand phrases again and again."""
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _SEPARATORS.sub(" ", text).strip()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from ..nlp import sentence_of
 from ..schema import Entity
 from .kb import STATE_KINDS, ActorEntry, ActorKB
 
@@ -138,7 +139,7 @@ class ActorResolver:
         """The longest knowledge-base name starting where the phrase starts, read on the
         text rather than the tree: multi-word names are where parsers go wrong."""
         first = tokens[0]
-        sentence_end = first.sent.end
+        sentence_end = sentence_of(first).end
         limit = min(sentence_end, first.i + MAX_NAME_TOKENS + 4)
         doc = first.doc
         for last in range(limit - 1, tokens[-1].i, -1):

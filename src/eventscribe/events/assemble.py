@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..actors.resolve import ActorResolver
 from ..language.resources import Grammar
+from ..nlp import sentence_of
 from ..places.resolve import CountryContext, PlaceMention
 from ..quotes import AttributionFinder, QuoteSpan
 from ..schema import QUAD_CLASS, Entity
@@ -119,7 +120,7 @@ def _in_other_clause(token: Token, trigger: Token) -> bool:
 
 
 def _nearest_in_sentence(trigger: Token, heads: dict[int, object], key_start) -> object | None:
-    doc, sent = trigger.doc, trigger.sent
+    doc, sent = trigger.doc, sentence_of(trigger)
     inside = [item for i, item in heads.items()
               if sent.start_char <= key_start(item) < sent.end_char
               and not _in_other_clause(doc[i], trigger)]
@@ -199,7 +200,7 @@ class EventAssembler:
         content = {t.i for child in anchor.children if child.dep_ in _CONTENT_DEPS
                    and (child.pos_ in ("VERB", "AUX") or child.dep_ in ("xcomp", "ccomp"))
                    for t in child.subtree}
-        sentence = anchor.sent
+        sentence = sentence_of(anchor)
         for token in sentence[anchor.i - sentence.start + 1:]:
             if token.lower_ in self.grammar.complementisers and token.dep_ in ("mark", "case") \
                     and any(t.pos_ in ("VERB", "AUX") for t in token.doc[token.i + 1:token.i + 4]):
@@ -292,7 +293,7 @@ class EventAssembler:
         confidence = self._confidence(match, actors, recipients, place, fallback,
                                       self._depth(trigger))
         promised = _PROMISED_AS.get(match.entry.event) if "future" in aux else None
-        return EventMention(match=match, sentence=trigger.sent, actors=actors,
+        return EventMention(match=match, sentence=sentence_of(trigger), actors=actors,
                             recipients=recipients, claimant=claimant, place=place,
                             place_fallback=fallback, date=date, aux=aux,
                             confidence=confidence, merged=merged, promised=promised)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ..language.resources import Attribution
+from ..nlp import sentence_of
 
 _MAX_QUOTE_CHARS = 2_000
 
@@ -67,7 +68,7 @@ class AttributionFinder:
         if span is None or not len(span):
             return None
         inside = {t.i for t in span}
-        sentence = span[0].sent
+        sentence = sentence_of(span[0])
         # A reporting verb outside the quote that governs it, or stands beside it.
         best = None
         for token in sentence:
@@ -89,7 +90,7 @@ class AttributionFinder:
             subject = self.subject(reporter)
             if subject is not None:
                 return subject
-        marker = self.source_marker(trigger.sent)
+        marker = self.source_marker(sentence_of(trigger))
         if marker is not None:
             return marker
         for quote in quotes:
