@@ -33,7 +33,6 @@ that still fails is recorded as failed (`--retry-failed` tries it again).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import math
@@ -54,7 +53,7 @@ import pyarrow.parquet as pq
 from . import __version__
 from .batch import EngineError, IngestOptions, Outcome, Pending, Results, process_batch
 from .pipeline import Pipeline
-from .schema import Article, Quote
+from .schema import Article, Quote, as_plain
 from .store import is_postgres_url
 from .store.records import event_from_dict, from_dict
 
@@ -65,7 +64,7 @@ _LOST = "Ray lost this batch twice (its worker died, or could not return it: see
 # -- articles as rows --------------------------------------------------------------------
 def to_record(article: Article) -> str:
     """Everything the store and the pipeline read, as JSON: Arrow needs no schema for it."""
-    return json.dumps(dataclasses.asdict(article), ensure_ascii=False)
+    return json.dumps(as_plain(article), ensure_ascii=False)
 
 
 def from_record(record: str) -> Article:

@@ -13,6 +13,7 @@ Every `start`/`end` is a character offset into `Article.text`:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -153,7 +154,7 @@ class Event:
         return QUAD_CLASS[self.event]
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return as_plain(self)
 
 
 @dataclass
@@ -189,7 +190,7 @@ class Article:
             "language": self.language,
             "text": self.text,
             "events": [e.to_dict() for e in self.events],
-            "quotes": [dataclasses.asdict(q) for q in self.quotes],
+            "quotes": [as_plain(q) for q in self.quotes],
         }
         if not with_text:
             del record["text"]
@@ -206,6 +207,21 @@ class Skipped:
 
 
 EVENT_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Event))
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def as_plain(value: Any) -> Any:
+    """`dataclasses.asdict` for the record's classes, several times faster: it does not
+    deep-copy the leaves (strings, numbers, None), which are immutable anyway."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: as_plain(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, list):
+        return [as_plain(item) for item in value]
+    return value
 
 
 def stable_id(*parts: object, length: int = 16) -> str:

@@ -139,9 +139,11 @@ class ActorResolver:
         """The longest knowledge-base name starting where the phrase starts, read on the
         text rather than the tree: multi-word names are where parsers go wrong."""
         first = tokens[0]
+        doc = first.doc
+        if not self.kb.may_start_name([t.text for t in doc[first.i:first.i + 2]]):
+            return None
         sentence_end = sentence_of(first).end
         limit = min(sentence_end, first.i + MAX_NAME_TOKENS + 4)
-        doc = first.doc
         for last in range(limit - 1, tokens[-1].i, -1):
             token = doc[last]
             if token.is_punct and token.text not in _CLOSERS:

@@ -117,12 +117,15 @@ class Lexicon:
         keys = (token.lemma_.lower(), token.lower_)
         candidates = [e for key in dict.fromkeys(keys) for e in self._by_anchor.get(key, ())]
         candidates.sort(key=lambda e: (e.specificity, -e.line), reverse=True)
+        near: list[tuple[Token, str, str]] | None = None  # read once, for every candidate
         for entry in candidates:
             if entry.pos and token.pos_ != entry.pos and not (
                 entry.pos == "VERB" and token.pos_ == "AUX" and token.dep_ != "aux:tense"
             ):
                 continue
-            found = _companions(token, entry)
+            if near is None and (entry.companions or entry.exclusions):
+                near = [(t, t.lemma_.lower(), t.lower_) for t in _neighbourhood(token)]
+            found = _companions(near or [], entry)
             if found is not None:
                 return TriggerMatch(entry, token, found)
         return None
@@ -155,19 +158,18 @@ def _neighbourhood(anchor: Token) -> list[Token]:
     return [t for t in near if abs(t.i - anchor.i) <= COMPANION_WINDOW and t.i != anchor.i]
 
 
-def _same_word(token: Token, word: str) -> bool:
-    return word in (token.lemma_.lower(), token.lower_)
-
-
-def _companions(anchor: Token, entry: TriggerEntry) -> tuple[Token, ...] | None:
+def _companions(near: list[tuple[Token, str, str]], entry: TriggerEntry
+                ) -> tuple[Token, ...] | None:
+    """The entry's companion words among the anchor's neighbourhood (token, lemma, form),
+    or None when one is missing or an excluded word is there."""
     if not entry.companions and not entry.exclusions:
         return ()
-    near = _neighbourhood(anchor)
-    if any(_same_word(t, word) for word in entry.exclusions for t in near):
+    if any(word in (lemma, form) for word in entry.exclusions for _, lemma, form in near):
         return None
-    found = []
+    found: list[Token] = []
     for word in entry.companions:
-        hit = next((t for t in near if _same_word(t, word) and t not in found), None)
+        hit = next((t for t, lemma, form in near if word in (lemma, form) and t not in found),
+                   None)
         if hit is None:
             return None
         found.append(hit)

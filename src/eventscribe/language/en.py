@@ -46,14 +46,18 @@ def _object_of(prep: Token) -> tuple[Token | None, list[Token]]:
 
 
 def to_universal_dependencies(doc: Doc) -> Doc:
-    heads = [t.head.i for t in doc]
-    deps = [t.dep_ for t in doc]
-    for token in doc:
-        if token.dep_ in _RENAME:
-            deps[token.i] = _RENAME[token.dep_]
-    for token in doc:
-        if token.dep_ not in _PREPOSITIONS or token.head.dep_ in _PREPOSITIONS:
+    # Read as arrays: building a Token object per word and per pass cost more than the rest.
+    n = len(doc)
+    parse = doc.to_array([HEAD, DEP])  # uint64: heads are offsets stored two's-complement
+    original_heads = (numpy.arange(n, dtype="int64") + parse[:, 0].view("int64")).tolist()
+    heads = list(original_heads)
+    strings = doc.vocab.strings
+    original = [strings[label] for label in parse[:, 1].tolist()]
+    deps = [_RENAME.get(dep, dep) for dep in original]
+    for i, dep in enumerate(original):
+        if dep not in _PREPOSITIONS or original[original_heads[i]] in _PREPOSITIONS:
             continue
+        token = doc[i]
         target, words = _object_of(token)
         if target is None:
             continue
@@ -63,7 +67,7 @@ def to_universal_dependencies(doc: Doc) -> Doc:
             deps[target.i] = "advcl"
             marker = "mark"
         else:
-            if token.dep_ == "agent":
+            if dep == "agent":
                 deps[target.i] = "obl:agent"
             else:
                 deps[target.i] = "nmod" if governor.pos_ in _NOMINAL_HEADS else "obl"
@@ -71,15 +75,15 @@ def to_universal_dependencies(doc: Doc) -> Doc:
         for word in words:
             heads[word.i] = target.i
             deps[word.i] = "fixed" if word is not token else marker
-    for token in doc:  # "Russia's strikes": the possessive marker is the genitive case
-        if token.dep_ == "case" and token.lower_ in ("'s", "’s", "'"):
-            deps[token.i] = "case"
-    for i in range(len(doc)):
+    for i, dep in enumerate(original):  # "Russia's strikes": the possessive is the genitive case
+        if dep == "case" and doc[i].lower_ in ("'s", "’s", "'"):
+            deps[i] = "case"
+    for i in range(n):
         if heads[i] == i:
             deps[i] = "ROOT"
-    array = numpy.zeros((len(doc), 2), dtype="uint64")
+    array = numpy.zeros((n, 2), dtype="uint64")
     array[:, 0] = numpy.array([h - i for i, h in enumerate(heads)], dtype="int64").astype("uint64")
-    array[:, 1] = [doc.vocab.strings.add(d) for d in deps]
+    array[:, 1] = [strings.add(d) for d in deps]
     doc.from_array([HEAD, DEP], array)
     return doc
 

@@ -10,7 +10,6 @@ the PostgreSQL backend turns into `%s`.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import math
@@ -26,7 +25,7 @@ from ..ingest import article_id_for
 from ..output.flatten import EVENT_COLUMNS, flatten
 from ..pipeline import parse_date
 from .. import dedup
-from ..schema import Article, Event, Quote, stable_id
+from ..schema import Article, Event, Quote, as_plain, stable_id
 from . import AGGREGATES, CHANGED, STATUSES, Failure, StoredArticle
 from .migrations import (EVENT_TABLES, LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE,
                          missing_event_columns, quote, sql_type)
@@ -282,7 +281,7 @@ class SqlStore:
                       pub_date_source=article.pub_date_source, source=article.source,
                       text=article.text, content_hash=digest, status=status, error=error,
                       updated_at=_now(), quotes=json.dumps(
-                          [dataclasses.asdict(q) for q in article.quotes], ensure_ascii=False))
+                          [as_plain(q) for q in article.quotes], ensure_ascii=False))
         with self.transaction():
             stored = self.find_article(article)
             if stored is None:
