@@ -19,7 +19,8 @@ from collections.abc import Iterator
 
 from . import __version__
 from .ingest import read_sources
-from .output import BINARY_FORMATS, FORMATS, BinaryTargetError, write_articles
+from .output import (ARTICLE_FORMATS, BINARY_FORMATS, FORMATS, BinaryTargetError,
+                     write_articles)
 from .pipeline import Pipeline, parse_date
 from .schema import Article, Skipped
 from .settings import API_KEY_ENV, DB_ENV, READ_KEY_ENV
@@ -266,7 +267,9 @@ def run_events(args: argparse.Namespace) -> int:
             # each event goes in its own, carrying the title and URL the CSV's `source` shows.
             for event in events:
                 if event.article_id not in titles:
-                    titles[event.article_id] = store.article(event.article_id)
+                    # the stored text is only read for the formats that show the article
+                    titles[event.article_id] = (store.article(event.article_id)
+                                                if fmt in ARTICLE_FORMATS else None)
                     if len(titles) > 10_000:
                         titles.pop(next(iter(titles)))
                 stored = titles[event.article_id]

@@ -2,6 +2,6 @@
 ACLED-like CSV, GeoJSON and Parquet."""
 
 from .target import BinaryTargetError
-from .writers import BINARY_FORMATS, FORMATS, write_articles
+from .writers import ARTICLE_FORMATS, BINARY_FORMATS, FORMATS, write_articles
 
-__all__ = ["BINARY_FORMATS", "BinaryTargetError", "FORMATS", "write_articles"]
+__all__ = ["ARTICLE_FORMATS", "BINARY_FORMATS", "BinaryTargetError", "FORMATS", "write_articles"]

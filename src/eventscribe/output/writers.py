@@ -24,6 +24,8 @@ from .target import Target, check_binary_target, is_path
 
 FORMATS = ("table", "jsonl", "json", "csv", "acled-csv", "geojson", "parquet")
 BINARY_FORMATS = ("parquet",)
+# Formats that show an event's article (its title, URL, date), not only the event record.
+ARTICLE_FORMATS = ("json", "acled-csv")
 
 
 def write_articles(articles: Iterable[Article], fmt: str, out: Target,

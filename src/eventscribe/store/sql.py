@@ -345,7 +345,8 @@ class SqlStore:
                      near: tuple[float, float, float] | None = None,
                      text: str | None = None, limit: int | None = None,
                      after: str | None = None) -> Iterator[Event]:
-        return self._query("events", type, actor, country, since, until, near, text, limit, after)
+        return self._query("events", limit, after, type=type, actor=actor, country=country,
+                           since=since, until=until, near=near, text=text)
 
     def query_clusters(self, type: str | None = None, actor: str | None = None,
                        country: str | None = None, since: str | dt.date | None = None,
@@ -353,12 +354,12 @@ class SqlStore:
                        near: tuple[float, float, float] | None = None,
                        text: str | None = None, limit: int | None = None,
                        after: str | None = None) -> Iterator[Event]:
-        return self._query("event_clusters", type, actor, country, since, until, near, text,
-                           limit, after)
+        return self._query("event_clusters", limit, after, type=type, actor=actor,
+                           country=country, since=since, until=until, near=near, text=text)
 
-    def _query(self, table: str, *filters: Any) -> Iterator[Event]:
-        *where_args, limit, after = filters
-        where, params = event_filters(*where_args, after=after)
+    def _query(self, table: str, limit: int | None, after: str | None, **filters: Any
+               ) -> Iterator[Event]:
+        where, params = event_filters(**filters, after=after)
         sql = f'SELECT record FROM {table}{where} ORDER BY "date" NULLS LAST, id'
         if limit is not None:
             sql += " LIMIT ?"
