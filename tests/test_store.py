@@ -105,6 +105,36 @@ def test_saving_twice_changes_nothing(db, pipeline):
         assert stored.text == articles[1].text and stored.pub_date == PUB_DATE
 
 
+def test_a_batch_is_stored_as_article_by_article(db, pipeline):
+    """save_processed (new articles in bulk, the rest one by one) leaves the store as
+    save_article + save_events would, and find_articles finds what find_article finds."""
+    articles = [_processed(pipeline, text) for text in _texts()[:6]]
+    changed = _processed(pipeline, _texts()[7], url="https://example.org/changed")
+    with open_store(db) as store:
+        _save(store, articles[0])  # known already
+        store.record_failure("test", "was broken", articles[1].id)  # failed before
+        _save(store, _processed(pipeline, _texts()[6], url="https://example.org/changed"))
+        same_url = article_from_text(articles[3].text + " Suite.", url="https://x.example/dup")
+        articles[2].url = "https://x.example/dup"  # two new articles sharing a URL
+        batch = [(a, None) for a in articles] + [(changed, None), (same_url, "no text")]
+        before = store.find_articles([a for a, _ in batch])
+        assert before == [store.find_article(a) for a, _ in batch]
+        assert before[0] is not None and before[1] is None and before[6] is not None
+        written = store.save_processed(batch)
+        assert [w[1] for w in written[:7]] == [len(a.events) for a in articles] + [
+            len(changed.events)]
+        assert written[7] == (articles[2].id, None)  # the second of the URL: an update
+        assert store.counts()["articles"] == 7 and not [
+            f for f in store.failed() if f.article_id == articles[1].id]
+        assert store.find_articles([a for a, _ in batch]) == [
+            store.find_article(a) for a, _ in batch]
+        stored_ids = set(_event_ids(store))
+        assert stored_ids == {e.id for a in articles if a is not articles[2] for e in a.events} \
+            | {e.id for e in changed.events}
+        assert store.article_status(articles[2]) == "changed"  # overwritten as failed text
+        assert store.save_processed([]) == []
+
+
 def test_one_text_under_two_urls_in_one_run_is_stored_once(db, pipeline, tmp_path):
     texts = _texts()[:2]
     lines = [{"url": "https://one.example/a", "text": texts[0], "date": PUB_DATE},

@@ -32,9 +32,11 @@ from .ingest import expand_paths, read_sources
 from .pipeline import Pipeline
 from .progress import Progress
 from .schema import Article, Skipped
-from .store import Store
+from .store import Store, StoredArticle
 from .store.sql import content_hash
 
+# Articles read ahead and looked up in the store with one statement.
+_LOOKUP_BATCH = 64
 
 @dataclass
 class IngestOptions:
@@ -211,27 +213,30 @@ class Ingestion:
                     yield article, None
         done_bytes = 0
         for path in expand_paths(paths):
+            read: list[Article] = []  # looked up in the store together, not one by one
             for item in read_sources([str(path)]):
                 if isinstance(item, Skipped):
                     self.store.record_failure(item.source, item.reason, item.article_id)
                     self.progress.skipped(item.source, item.reason)
-                elif self._wanted(item):
-                    yield item, done_bytes
+                    continue
+                read.append(item)
+                if len(read) >= _LOOKUP_BATCH:
+                    yield from ((article, done_bytes) for article in self._wanted(read))
+                    read = []
+            yield from ((article, done_bytes) for article in self._wanted(read))
             if isinstance(path, Path) and path.is_file():
                 done_bytes += path.stat().st_size
 
-    def _wanted(self, article: Article) -> bool:
-        digest = content_hash(article.text)
-        if digest in self._in_flight:
-            self.progress.unchanged()  # its twin (same text, another input) is on its way
-            return False
-        wanted = self._wanted_by_store(article, digest)
-        if wanted:
-            self._in_flight.add(digest)
-        return wanted
+    def _wanted(self, articles: list[Article]) -> Iterator[Article]:
+        for article, stored in zip(articles, self.store.find_articles(articles) if articles else ()):
+            digest = content_hash(article.text)
+            if digest in self._in_flight:
+                self.progress.unchanged()  # its twin (same text, another input) is on its way
+            elif self._wanted_by_store(article, digest, stored):
+                self._in_flight.add(digest)
+                yield article
 
-    def _wanted_by_store(self, article: Article, digest: str) -> bool:
-        stored = self.store.find_article(article)
+    def _wanted_by_store(self, article: Article, digest: str, stored: StoredArticle | None) -> bool:
         if stored is None:
             return True
         article.id = stored.id  # matched by URL or text: events must carry the row's id
@@ -255,17 +260,9 @@ class Ingestion:
     def _write(self, outcomes: list[Outcome], batch: list[Pending]) -> None:
         # One transaction per batch: a commit costs more than an article's rows, and a
         # batch lost to a kill is simply processed again by the next run.
-        done = []
-        with self.store.transaction():
-            for outcome, (_, done_bytes) in zip(outcomes, batch):
-                article = outcome.article
-                if outcome.error is None:
-                    row = self.store.save_article(article, "ok")
-                    done.append((outcome, self.store.save_events(row, article.events),
-                                 done_bytes))
-                else:
-                    self.store.save_article(article, "failed", outcome.error)
-                    done.append((outcome, None, done_bytes))
+        written = self.store.save_processed([(o.article, o.error) for o in outcomes])
+        done = [(outcome, events, done_bytes) for outcome, (_, events), (_, done_bytes)
+                in zip(outcomes, written, batch)]
         # Stored: from now on the store, not this set, knows these texts.
         self._in_flight.difference_update(content_hash(a.text) for a, _ in batch)
         for outcome, events, done_bytes in done:  # counted once committed

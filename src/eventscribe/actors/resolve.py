@@ -95,8 +95,11 @@ class ActorResolver:
     """Resolves noun phrases of one parsed article; knows its date and country context."""
 
     def __init__(self, doc: Doc, kb: ActorKB, pub_date: dt.date | None,
-                 context_country: str | None, person_nouns: frozenset[str] = frozenset()):
+                 context_country: str | None, person_nouns: frozenset[str] = frozenset(),
+                 located: dict[int, str] | None = None):
         self.doc = doc
+        # head token of each toponym used as a location → its country (ISO alpha-3)
+        self.located = located or {}
         self.kb = kb
         self.pub_date = pub_date
         self.context_country = context_country
@@ -193,7 +196,7 @@ class ActorResolver:
             owner = self._genitive_owner(head)
             if owner is not None and (owner.code or owner.sector):
                 return Resolution(owner.code, owner.sector, "genitive")
-        country = self._country_inside(head, tokens)
+        country = self._country_inside(head, tokens) or self._located_in(head)
         if sector is None and country is not None:
             # "les Russes", "Palestinians", "Serbian … Vojislav Kostunica": people of a country
             return Resolution(country, None, "demonym")
@@ -253,7 +256,18 @@ class ActorResolver:
             sector = self.kb.sector_of(text[head.idx:last.idx + len(last.text)], self.lang)
             if sector:
                 return sector
-        return self.kb.sector_of(head.lemma_, self.lang)
+        sector = self.kb.sector_of(head.lemma_, self.lang)
+        if sector:
+            return sector
+        # "a civilian vehicle", "an army convoy", "un véhicule militaire": a noun that names
+        # no one takes its modifier's sector
+        for child in head.children:
+            if child.dep_ in ("amod", "compound") and child.pos_ in ("ADJ", "NOUN"):
+                sector = self.kb.sector_of(child.text.lower(), self.lang) or \
+                    self.kb.sector_of(child.lemma_, self.lang)
+                if sector:
+                    return sector
+        return None
 
     def _title_sector(self, head: Token, tokens: list[Token]) -> str | None:
         """A proper name's title says its sector: "President Yoweri Museveni" → GOV."""
@@ -284,9 +298,26 @@ class ActorResolver:
                 entry = self.lookup_name(text)
                 if entry is not None and entry.kind in STATE_KINDS:
                     return entry.code
+        for token in tokens:  # "US Predator attacks", the recogniser's label or not
+            if token.i != head.i and token.dep_ == "compound" and token.pos_ == "PROPN":
+                entry = self.lookup_name(token.text)
+                if entry is not None and entry.kind in STATE_KINDS:
+                    return entry.code
         owner = self._genitive_owner(head)
         if owner is not None and owner.code:
             return owner.code
+        return None
+
+    def _located_in(self, head: Token) -> str | None:
+        """"Opposition groups in Zimbabwe", "a newspaper based in Beirut": people placed
+        in a country or town belong to it, when nothing else says whose they are."""
+        for child in head.children:
+            if child.dep_ in ("nmod", "obl") and child.i in self.located:
+                return self.located[child.i]
+            if child.dep_ == "acl" and child.i > head.i:
+                for grandchild in child.children:
+                    if grandchild.dep_ in ("obl", "nmod") and grandchild.i in self.located:
+                        return self.located[grandchild.i]
         return None
 
     def _genitive_owner(self, head: Token) -> Entity | None:

@@ -9,14 +9,14 @@ when each event happened (the nearest attached place and date in the parse).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
 from ..actors.resolve import ActorResolver
 from ..language.resources import Grammar
 from ..nlp import sentence_of
-from ..places.resolve import CountryContext, PlaceMention
+from ..places.resolve import CountryContext, PlaceMention, iso3
 from ..quotes import AttributionFinder, QuoteSpan
 from ..schema import QUAD_CLASS, Entity
 from ..time import TimeExpression
@@ -38,6 +38,15 @@ _PROMISED_AS = {
     "PROTEST": "THREATEN", "SANCTION": "THREATEN", "MOBILIZE": "THREATEN",
     "COERCE": "THREATEN", "ASSAULT": "THREATEN",
 }
+# "will withdraw its force from Chad unless …": an act announced on a condition is a threat
+# (PLOVER THREATEN: "ultimatum"), whatever the act
+_CONDITIONED_AS = "THREATEN"
+# "failed to reach agreement", "will not withdraw": a refusal (PLOVER REJECT); an
+# agreement or concession denied is refused, other acts only when announced
+# ("will not accept any more refugees"), not when merely reported as not done
+_REFUSED_AS = "REJECT"
+_REFUSED_ALWAYS = frozenset({"AGREE", "CONCEDE"})
+_REFUSED_IF_ANNOUNCED = frozenset({"AID", "SUPPORT", "COOPERATE", "CONSULT", "RETREAT"})
 _MAX_HOPS = 6
 
 
@@ -54,18 +63,21 @@ class EventMention:
     aux: list[str]
     confidence: float
     merged: list[TriggerMatch] = field(default_factory=list)
-    promised: str | None = None  # the type a future act is coded as (PLOVER: a promise)
+    # the type the act is coded as when it is announced, conditioned or refused
+    # (PLOVER: a promise, a threat, a rejection), not done
+    recoded: str | None = None
+    weapon: str | None = None  # the mode of a weapon named beside it (see _share_weapons)
 
     @property
     def event(self) -> str:
-        return self.promised or self.match.entry.event
+        return self.recoded or self.match.entry.event
 
     @property
     def mode(self) -> str | None:
-        if self.promised:
-            return None  # AGREE and CONCEDE have no modes
+        if self.recoded:
+            return None  # the recoded act's mode is not the new type's
         return self.match.entry.mode or next(
-            (m.entry.mode for m in self.merged if m.entry.mode), None)
+            (m.entry.mode for m in self.merged if m.entry.mode), None) or self.weapon
 
     @property
     def context(self) -> list[str]:
@@ -157,6 +169,8 @@ class EventAssembler:
                                           resolver, context, place_heads, time_heads,
                                           blocked, places, times, quotes))
         _share_victims(mentions)
+        _share_weapons(mentions)
+        _subordinate_demands(mentions)
         return mentions
 
     # -- which matches become events ------------------------------------------------
@@ -251,6 +265,10 @@ class EventAssembler:
         for detail in merged:  # "lancée … avec des bombardements du régime"
             if not actors:
                 actors = self._entities(self.roles.actors(detail, actor_like), resolver)
+        if not actors:  # "US Predator attacks have killed …": whose attacks, then
+            actors = [e for e in self._entities(
+                [d.anchor for d in merged if d.anchor.head.i == trigger.i
+                 and d.anchor.dep_ in ("nsubj", "csubj")], resolver) if e.code]
         # Neither the details of this event nor the towns it happens in receive it
         # (a country can: "sanctions on Venezuela").
         details = {t.i for m in merged for t in m.tokens} | {
@@ -271,6 +289,12 @@ class EventAssembler:
         fallback = place is None
         if fallback:
             place = context.dominant
+        elif place.place is not None and place.place.country_code:
+            # "unknown gunmen killed three civilians in Ouenkoro": whoever acts where
+            # nothing else says whose they are is coded with the place's country, as
+            # ACLED codes "Unidentified Armed Group (Mali)"
+            country = iso3(place.place.country_code)
+            actors = [replace(a, code=country) if a.code is None else a for a in actors]
 
         date = None
         for token in (trigger, *match.companions, *(m.anchor for m in merged)):
@@ -292,11 +316,39 @@ class EventAssembler:
                 recipients = [host]
         confidence = self._confidence(match, actors, recipients, place, fallback,
                                       self._depth(trigger))
-        promised = _PROMISED_AS.get(match.entry.event) if "future" in aux else None
+        recoded = self._recoded(match, aux)
+        if recoded == _REFUSED_AS:
+            aux = [a for a in aux if a != "negation"]  # "did not accept" asserts a refusal
         return EventMention(match=match, sentence=sentence_of(trigger), actors=actors,
                             recipients=recipients, claimant=claimant, place=place,
                             place_fallback=fallback, date=date, aux=aux,
-                            confidence=confidence, merged=merged, promised=promised)
+                            confidence=confidence, merged=merged, recoded=recoded)
+
+    def _recoded(self, match: TriggerMatch, aux: list[str]) -> str | None:
+        event = match.entry.event
+        if "negation" in aux:
+            refused = event in _REFUSED_ALWAYS or (
+                event in _REFUSED_IF_ANNOUNCED and "future" in aux)
+            return _REFUSED_AS if refused else None
+        if event != _CONDITIONED_AS and self._conditioned(match):
+            return _CONDITIONED_AS
+        return _PROMISED_AS.get(event) if "future" in aux else None
+
+    def _conditioned(self, match: TriggerMatch) -> bool:
+        """An "unless …" / "à moins que …" clause on the act or on the verb announcing it."""
+        trigger = match.anchor
+        for token in (trigger, *match.companions, *list(trigger.ancestors)[:2]):
+            for clause in token.children:
+                if clause.dep_ != "advcl" or clause.left_edge.i <= trigger.i <= clause.right_edge.i:
+                    continue  # the condition's own acts are not threatened
+                for mark in clause.children:
+                    if mark.dep_ != "mark":
+                        continue
+                    words = " ".join([mark.lower_, *(f.lower_ for f in mark.children
+                                                     if f.dep_ == "fixed")])
+                    if mark.lower_ in self.grammar.threat_marks or words in self.grammar.threat_marks:
+                        return True
+        return False
 
     @staticmethod
     def _entities(heads: list[Token], resolver: ActorResolver) -> list[Entity]:
@@ -350,6 +402,52 @@ def _share_victims(mentions: list[EventMention]) -> None:
                     and anchor in other.match.anchor.ancestors \
                     and other.match.anchor.dep_ in ("advcl", "conj", "xcomp", "acl"):
                 mention.recipients = list(other.recipients)
+                break
+
+
+# ASSAULT modes that name the weapon (PLOVER), which ACLED's types turn on
+_WEAPON_MODES = ("explosives", "suicide-attack", "aerial", "drone", "heavy-weapons",
+                 "unconventional")
+
+
+def _share_weapons(mentions: list[EventMention]) -> None:
+    """"two soldiers were killed by the explosion of an IED", "a vehicle was struck by an
+    IED …, one killed": a killing or an attack whose weapon is not said takes the weapon
+    named in its sentence, when only one is."""
+    for mention in mentions:
+        if mention.event != "ASSAULT" or mention.mode is not None:
+            continue
+        weapons = {other.mode for other in mentions if other.sentence == mention.sentence
+                   and other.event == "ASSAULT" and other.mode in _WEAPON_MODES}
+        if len(weapons) == 1:
+            mention.weapon = weapons.pop()
+
+
+_PURPOSE_DEPS = ("advcl", "xcomp", "acl", "conj")
+
+
+def _subordinate_demands(mentions: list[EventMention]) -> None:
+    """"students staged demonstrations to demand reforms", "demonstrated … calling for
+    independence": the demand is what the protest is for; the protest is the event,
+    the demanders protest, and whom the demand addresses is whom the protest targets."""
+    by_anchor = {m.match.anchor.i: m for m in mentions}
+    for demand in mentions:
+        if demand.event != "REQUEST":
+            continue
+        token = demand.match.anchor
+        for _ in range(3):
+            if token.dep_ not in _PURPOSE_DEPS or token.head.i == token.i:
+                break
+            token = token.head
+            carried = [token, *(c for c in token.children if c.dep_ == "obj")]
+            protest = next((by_anchor[t.i] for t in carried
+                            if t.i in by_anchor and by_anchor[t.i].event == "PROTEST"), None)
+            if protest is not None:
+                demand.confidence = min(demand.confidence, round(protest.confidence - 0.05, 2))
+                if not protest.actors:
+                    protest.actors = list(demand.actors)
+                if not protest.recipients:
+                    protest.recipients = list(demand.recipients)
                 break
 
 

@@ -26,7 +26,8 @@ def _verb_group(trigger: Token) -> list[Token]:
 def aux_flags(trigger: Token, grammar: Grammar) -> list[str]:
     flags: list[str] = []
     group = _verb_group(trigger)
-    if _negated(group, grammar):
+    if _negated(group, grammar) or (  # "failed to reach agreement"
+            trigger.dep_ == "xcomp" and trigger.head.lemma_.lower() in grammar.failure_verbs):
         flags.append("negation")
     if _future(trigger, group, grammar):
         flags.append("future")

@@ -67,11 +67,39 @@ def is_passive(verb: Token) -> bool:
         c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children)
 
 
+_INFLECTIONS = ("ed", "d", "es", "s", "ing")
+_INFINITIVE_MARKS = frozenset({"to", "à", "a", "de", "d'"})
+
+
+def _infinitival(clause: Token) -> bool:
+    return clause.dep_ in ("xcomp", "advcl") and clause.pos_ in ("VERB", "AUX") and (
+        "Inf" in clause.morph.get("VerbForm") or any(
+            c.dep_ in ("mark", "aux") and c.lower_ in _INFINITIVE_MARKS for c in clause.children))
+
+
+def is_predicative(verb: Token) -> bool:
+    """"Vietnam is committed to opening", "le Mali est disposé à négocier": a participle
+    used as an adjective, whose subject is the one committed, not someone acted upon."""
+    return is_passive(verb) and any(_infinitival(c) for c in verb.children) and not any(
+        c.dep_ in ("obl:agent",) for c in verb.children)
+
+
 class RoleFinder:
     def __init__(self, grammar: Grammar):
         self.g = grammar
 
     # -- helpers ----------------------------------------------------------------
+    def is_support_verb(self, verb: Token) -> bool:
+        """"staged demonstrations": the small English model lemmatises "staged" as
+        "stag", so the regular inflections are undone by hand too."""
+        words = self.g.support_verbs
+        if verb.lemma_.lower() in words or verb.lower_ in words:
+            return True
+        form = verb.lower_
+        return any(form.endswith(ending) and (form[:-len(ending)] in words or
+                                              form[:-len(ending)] + "e" in words)
+                   for ending in _INFLECTIONS)
+
     def _children(self, token: Token, deps: tuple[str, ...]) -> Iterator[Token]:
         return (c for c in token.children if c.dep_ in deps)
 
@@ -106,13 +134,27 @@ class RoleFinder:
         trigger = match.anchor
         if trigger.pos_ in ("VERB", "AUX"):
             head = self._verbal_actor(trigger, match)
+        elif trigger.pos_ == "ADJ":
+            head = self._predicate_subject(trigger) or \
+                self._nominal_actor(trigger, match, is_actor_like)
         else:
             head = self._nominal_actor(trigger, match, is_actor_like)
         return conjuncts(head) if head is not None else []
 
+    def _predicate_subject(self, adjective: Token) -> Token | None:
+        """"Syria is willing to withdraw", "la Russie se dit prête à": the subject of the
+        adjective (UD) or of the copula it complements."""
+        subject = self._nearest_subject(adjective)
+        if subject is None and adjective.dep_ in ("acomp", "xcomp", "attr") and \
+                adjective.head.pos_ in ("AUX", "VERB"):
+            subject = self._nearest_subject(adjective.head)
+        return subject
+
     def _verbal_actor(self, verb: Token, match: TriggerMatch) -> Token | None:
         if "recipient_subject" in match.entry.flags:
             return self._agent(verb)
+        if is_predicative(verb):
+            return next(self._children(verb, _PASSIVE_SUBJECT + _SUBJECT), None)
         if is_passive(verb) or _participle_modifier(verb):
             agent = self._agent(verb)
             if agent is not None or _participle_modifier(verb):
@@ -193,7 +235,7 @@ class RoleFinder:
                 return None
             carrier = carrier.head
             if carrier.pos_ in ("VERB", "AUX"):
-                if carrier.lemma_.lower() in self.g.support_verbs:
+                if self.is_support_verb(carrier):
                     return self._subject_of(carrier) or self._climb_for_actor(carrier)
                 return None
         return None
@@ -210,7 +252,8 @@ class RoleFinder:
         if trigger.pos_ in ("VERB", "AUX"):
             if _participle_modifier(trigger):
                 candidates.append(trigger.head)  # "le régime appuyé par les Russes"
-            elif "recipient_subject" in match.entry.flags or is_passive(trigger):
+            elif "recipient_subject" in match.entry.flags or (
+                    is_passive(trigger) and not is_predicative(trigger)):
                 candidates.extend(self._children(trigger, _SUBJECT + _PASSIVE_SUBJECT))
             candidates.extend(self._children(trigger, _OBJECT))
         else:
@@ -223,7 +266,7 @@ class RoleFinder:
         # obliques with a recipient preposition, on the trigger or its companions, or on
         # the verb that carries a nominal trigger ("imposed sanctions on Venezuela")
         carriers = [trigger.head] if trigger.pos_ == "NOUN" and trigger.dep_ == "obj" and \
-            trigger.head.lemma_.lower() in self.g.support_verbs else []
+            self.is_support_verb(trigger.head) else []
         for token in (trigger, *match.companions, *carriers):
             for child in token.children:
                 if child.dep_ in _OBLIQUE and case_words(child) & self.g.recipient:

@@ -20,7 +20,7 @@ from ..events.assemble import EventAssembler
 from ..events.lexicon import load_lexicon
 from ..language.resources import attribution, grammar
 from ..places.gazetteer import Gazetteer
-from ..places.resolve import PlaceFinder
+from ..places.resolve import PlaceFinder, iso3
 from ..quotes import AttributionFinder
 from ..time import find_time_expressions
 
@@ -71,8 +71,10 @@ class EventTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         context = doc._.country_context
+        located = {m.head: iso3(m.place.country_code) for m in doc._.place_mentions
+                   if m.is_place and m.locative and m.place.country_code}
         resolver = ActorResolver(doc, self.kb, doc._.pub_date, context.country,
-                                 self.person_nouns)
+                                 self.person_nouns, located)
         doc._.actors = resolver
         doc._.event_mentions = self.assemble(
             doc, resolver, context, doc._.place_mentions, doc._.time_expressions,

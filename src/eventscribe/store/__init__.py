@@ -22,7 +22,7 @@ re-extracting an article gives the same ids.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -80,6 +80,9 @@ class Store(Protocol):
     def find_article(self, article: Article) -> StoredArticle | None:
         """The stored row for this article: same id, else same URL, else same text."""
 
+    def find_articles(self, articles: Sequence[Article]) -> list[StoredArticle | None]:
+        """find_article for many articles at once, in their order (one lookup, not one each)."""
+
     def article_status(self, article_key: Article | str) -> str | None:
         """'ok', 'failed', None (unknown), or 'changed' for an Article whose stored text differs.
 
@@ -93,6 +96,11 @@ class Store(Protocol):
 
     def save_events(self, article_id: str, events: Iterable[Event]) -> int:
         """Replace the article's events with these; return how many were written."""
+
+    def save_processed(self, results: Sequence[tuple[Article, str | None]]) -> list[tuple[str, int | None]]:
+        """Store a batch of processed articles in one transaction: each (article, error)
+        is saved as 'ok' with its events when error is None, else as 'failed'. Returns
+        each article's (row id, events written, None when failed), in order."""
 
     def record_failure(self, source: str, reason: str, article_id: str | None = None) -> None:
         """Record (or count again) a failure for a source or an article."""

@@ -53,6 +53,18 @@ _EARTH_KM = 6371.0088
 _KM_PER_DEGREE = 111.32
 
 
+def _article_values(article: Article, status: str, error: str | None,
+                    now: dt.datetime) -> dict[str, Any]:
+    """An article's columns (_ARTICLE_FIELDS, in order) as the store writes them."""
+    values = dict(url=article.url, title=article.title, outlet=outlet_of(article.url),
+                  language=article.language, pub_date=parse_date(article.pub_date),
+                  pub_date_source=article.pub_date_source, source=article.source,
+                  text=article.text, content_hash=content_hash(article.text), status=status,
+                  error=error, updated_at=now, quotes=json.dumps(
+                      [as_plain(q) for q in article.quotes], ensure_ascii=False))
+    return {field: values[field] for field in _ARTICLE_FIELDS}
+
+
 def content_hash(text: str) -> str:
     """The normalised text's hash: the id an article without a URL would get."""
     return article_id_for(text, None)
@@ -253,6 +265,25 @@ class SqlStore:
     def find_article(self, article: Article) -> StoredArticle | None:
         return self._lookup(article.id, article.url, content_hash(article.text))
 
+    def find_articles(self, articles: Sequence[Article]) -> list[StoredArticle | None]:
+        found: list[StoredArticle | None] = []
+        for start in range(0, len(articles), _CHUNK):
+            keys = [(a.id, a.url, content_hash(a.text)) for a in articles[start:start + _CHUNK]]
+            ids, urls, digests = ([k[i] for k in keys if k[i]] for i in range(3))
+            where = [f"{column} IN ({', '.join('?' * len(values))})"
+                     for column, values in (("id", ids), ("url", urls), ("content_hash", digests))
+                     if values]
+            rows = self._run("SELECT id, url, content_hash, status, error FROM articles WHERE "
+                             + " OR ".join(where), [*ids, *urls, *digests]).fetchall()
+            by = ({}, {}, {})  # id, url, text → row, with find_article's order of precedence
+            for row in rows:
+                for index in range(3):
+                    by[index].setdefault(row[index], row)
+            for key in keys:
+                row = next((by[i][key[i]] for i in range(3) if key[i] and key[i] in by[i]), None)
+                found.append(StoredArticle(row[0], row[3], row[2], row[4]) if row else None)
+        return found
+
     def article_status(self, article_key: Article | str) -> str | None:
         if isinstance(article_key, Article):
             stored = self.find_article(article_key)
@@ -276,12 +307,7 @@ class SqlStore:
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
         digest = content_hash(article.text)
-        values = dict(url=article.url, title=article.title, outlet=outlet_of(article.url),
-                      language=article.language, pub_date=parse_date(article.pub_date),
-                      pub_date_source=article.pub_date_source, source=article.source,
-                      text=article.text, content_hash=digest, status=status, error=error,
-                      updated_at=_now(), quotes=json.dumps(
-                          [as_plain(q) for q in article.quotes], ensure_ascii=False))
+        values = _article_values(article, status, error, _now())
         with self.transaction():
             stored = self.find_article(article)
             if stored is None:
@@ -306,6 +332,45 @@ class SqlStore:
             else:
                 self.record_failure(article.source or article_id, error or "failed", article_id)
         return article_id
+
+    def save_processed(self, results: Sequence[tuple[Article, str | None]]
+                       ) -> list[tuple[str, int | None]]:
+        # New articles, the bulk of any ingestion, go in with one insert for their rows and
+        # one for all their events; the others (known, changed, failed, or sharing a URL
+        # with another of the batch) take save_article's path, one by one, afterwards.
+        written: list[tuple[str, int | None] | None] = [None] * len(results)
+        stored = self.find_articles([article for article, _ in results])
+        new, event_rows, one_by_one, taken = [], [], [], set()
+        for index, ((article, error), known) in enumerate(zip(results, stored)):
+            keys = {article.id, article.url, content_hash(article.text)} - {None}
+            if error is None and known is None and not keys & taken:
+                taken |= keys
+                new.append(article)
+                event_rows.extend(event_row(article.id, event) for event in article.events)
+                written[index] = (article.id, len(article.events))
+            else:
+                one_by_one.append(index)
+        with self.transaction():
+            if new:
+                now = _now()
+                self._insert_rows("articles", ["id", *_ARTICLE_FIELDS],
+                                  [[a.id, *_article_values(a, "ok", None, now).values()]
+                                   for a in new])
+                ids = [a.id for a in new]
+                sources = [a.source for a in new if a.source]
+                self._run(f"DELETE FROM failures WHERE article_id IN ({', '.join('?' * len(ids))})"
+                          + (f" OR (article_id IS NULL AND source IN "
+                             f"({', '.join('?' * len(sources))}))" if sources else ""),
+                          [*ids, *sources])
+                self._insert_events("events", event_rows)
+            for index in one_by_one:
+                article, error = results[index]
+                if error is None:
+                    row_id = self.save_article(article, "ok")
+                    written[index] = (row_id, self.save_events(row_id, article.events))
+                else:
+                    written[index] = (self.save_article(article, "failed", error), None)
+        return written  # type: ignore[return-value]
 
     def save_events(self, article_id: str, events: Iterable[Event]) -> int:
         rows = [event_row(article_id, event) for event in events]
