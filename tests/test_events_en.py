@@ -58,3 +58,64 @@ def test_offsets_point_at_the_text(pipeline):
         if event.event_loc:
             loc = event.event_loc
             assert article.text[loc.start:loc.end] == loc.extracted_place
+
+
+def _found(pipeline, text):
+    return [(e.event, e.actor and e.actor.code, e.recipient and e.recipient.code)
+            for e in events(pipeline, text)]
+
+
+def test_short_english_is_english(pipeline):
+    # langid alone takes this sentence for Nigerian Pidgin
+    (event,) = events(pipeline, "Unknown gunmen killed four traders near Mopti on Sunday.")
+    # the unidentified gunmen are coded with the place's country, as ACLED does
+    assert (event.event, event.actor.code, event.actor.sector) == ("ASSAULT", "MLI", "UAF")
+    assert (event.recipient.sector, event.event_loc.resolved_place) == ("BUS", "Mopti")
+
+
+def test_the_subject_of_an_adjective_or_a_participle_acts(pipeline):
+    (event,) = events(pipeline, "Algeria says it is ready to reopen its border with Morocco.")
+    assert (event.event, event.actor.code) == ("AGREE", "DZA")
+    (event,) = events(pipeline, "Tunisia is committed to holding the vote in May.")
+    assert (event.event, event.actor.code, event.recipient) == ("AGREE", "TUN", None)
+
+
+def test_people_placed_in_a_country_belong_to_it(pipeline):
+    assert ("ASSAULT", "NER", "NER") in _found(
+        pipeline, "Armed men in Niger attacked a police station on Monday.")
+
+
+def test_an_announcement_on_a_condition_is_a_threat(pipeline):
+    found = events(pipeline, "Ethiopia will pull its troops out of Somalia unless the "
+                             "African Union sends peacekeepers.")
+    assert (found[0].event, found[0].actor.code) == ("THREATEN", "ETH")
+    assert found[1].event != "THREATEN"  # the condition itself threatens nothing
+
+
+def test_a_refused_agreement_is_a_rejection(pipeline):
+    (event,) = events(pipeline, "Serbia will not accept the ruling of the court.")
+    assert (event.event, event.actor.code) == ("REJECT", "SRB")
+    assert "negation" not in event.aux
+    (event,) = events(pipeline, "The two parties failed to reach an agreement on Sunday.")
+    assert event.event == "REJECT"
+
+
+def test_a_protest_comes_before_what_it_demands(pipeline):
+    found = events(pipeline, "Thousands of teachers marched in Dakar on Monday to demand "
+                             "higher wages.")
+    protest, demand = found
+    assert protest.event == "PROTEST" and demand.event == "REQUEST"
+    assert protest.confidence > demand.confidence
+
+
+def test_a_killing_takes_the_weapon_named_beside_it(pipeline):
+    found = events(pipeline, "Three soldiers were killed when an IED exploded under their "
+                             "vehicle near Gao.")
+    assert {e.mode for e in found} == {"explosives"}
+    killing = next(e for e in found if e.event_text == "killed")
+    assert killing.recipient.sector == "MIL"
+
+
+def test_a_modifier_gives_an_object_its_sector(pipeline):
+    (event,) = events(pipeline, "Unknown gunmen opened fire on a civilian vehicle near Mopti.")
+    assert event.recipient.sector == "CVL"

@@ -110,3 +110,14 @@ def test_event_ids_are_stable(pipeline):
     first = [e.id for e in events(pipeline, text)]
     second = [e.id for e in events(pipeline, text)]
     assert first and first == second
+
+
+def test_conditions_refusals_and_readiness(pipeline):
+    def one(text):
+        (event,) = pipeline.extract(text, pub_date="2024-03-12").events
+        return event.event, event.actor.code
+    assert one("Le Niger retirera ses troupes du Mali à moins que la junte organise des "
+               "élections.") == ("THREATEN", "NER")
+    assert one("Le Mali se dit prêt à négocier avec les groupes armés.") == ("AGREE", "MLI")
+    assert one("Des hommes armés ont tué trois commerçants à Mopti dimanche.") == (
+        "ASSAULT", "MLI")

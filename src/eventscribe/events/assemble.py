@@ -335,15 +335,20 @@ class EventAssembler:
         return _PROMISED_AS.get(event) if "future" in aux else None
 
     def _conditioned(self, match: TriggerMatch) -> bool:
-        """An "unless …" / "à moins que …" clause on the act or on the verb announcing it."""
+        """An "unless …" / "à moins que …" clause on the act or on the verb announcing it
+        (the parser hangs "à moins" on the verb and "que" on the clause)."""
         trigger = match.anchor
         for token in (trigger, *match.companions, *list(trigger.ancestors)[:2]):
-            for clause in token.children:
-                if clause.dep_ != "advcl" or clause.left_edge.i <= trigger.i <= clause.right_edge.i:
-                    continue  # the condition's own acts are not threatened
-                for mark in clause.children:
-                    if mark.dep_ != "mark":
-                        continue
+            for child in token.children:
+                if child.dep_ == "advmod":
+                    markers = [child]
+                elif child.dep_ in ("advcl", "ccomp") and not (
+                        child.left_edge.i <= trigger.i <= child.right_edge.i):
+                    # (the condition's own acts are not threatened)
+                    markers = [c for c in child.children if c.dep_ == "mark"]
+                else:
+                    continue
+                for mark in markers:
                     words = " ".join([mark.lower_, *(f.lower_ for f in mark.children
                                                      if f.dep_ == "fixed")])
                     if mark.lower_ in self.grammar.threat_marks or words in self.grammar.threat_marks:
@@ -428,26 +433,30 @@ _PURPOSE_DEPS = ("advcl", "xcomp", "acl", "conj")
 
 def _subordinate_demands(mentions: list[EventMention]) -> None:
     """"students staged demonstrations to demand reforms", "demonstrated … calling for
-    independence": the demand is what the protest is for; the protest is the event,
-    the demanders protest, and whom the demand addresses is whom the protest targets."""
+    independence", "prisoners rioted, setting fire to their mattresses": the demand is
+    what the protest is for, the fire how it went; the protest is the event. The
+    demanders protest, and whom the demand addresses is whom the protest targets."""
     by_anchor = {m.match.anchor.i: m for m in mentions}
-    for demand in mentions:
-        if demand.event != "REQUEST":
+    for detail in mentions:
+        anchor = detail.match.anchor
+        manner = anchor.dep_ == "advcl" and bool(
+            {"Part", "Ger"} & set(anchor.morph.get("VerbForm"))) and "Past" not in anchor.morph.get("Tense")
+        if detail.event != "REQUEST" and not manner:
             continue
-        token = demand.match.anchor
+        token = anchor
         for _ in range(3):
             if token.dep_ not in _PURPOSE_DEPS or token.head.i == token.i:
                 break
             token = token.head
             carried = [token, *(c for c in token.children if c.dep_ == "obj")]
-            protest = next((by_anchor[t.i] for t in carried
-                            if t.i in by_anchor and by_anchor[t.i].event == "PROTEST"), None)
+            protest = next((by_anchor[t.i] for t in carried if t.i in by_anchor
+                            and by_anchor[t.i].match.entry.event == "PROTEST"), None)
             if protest is not None:
-                demand.confidence = min(demand.confidence, round(protest.confidence - 0.05, 2))
+                detail.confidence = min(detail.confidence, round(protest.confidence - 0.05, 2))
                 if not protest.actors:
-                    protest.actors = list(demand.actors)
-                if not protest.recipients:
-                    protest.recipients = list(demand.recipients)
+                    protest.actors = list(detail.actors)
+                if not protest.recipients and detail.event == "REQUEST":
+                    protest.recipients = list(detail.recipients)
                 break
 
 
