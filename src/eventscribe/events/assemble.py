@@ -443,19 +443,23 @@ def _subordinate_demands(mentions: list[EventMention]) -> None:
             {"Part", "Ger"} & set(anchor.morph.get("VerbForm"))) and "Past" not in anchor.morph.get("Tense")
         if detail.event != "REQUEST" and not manner:
             continue
-        token = anchor
+        token, purpose = anchor, True
         for _ in range(3):
             if token.dep_ not in _PURPOSE_DEPS or token.head.i == token.i:
                 break
+            # "would blockade Paris to demand an end to the reform": whatever act a demand
+            # is the purpose of ("to …" clause) is the event; other links only to a protest
+            purpose = purpose and token.dep_ == "advcl" and detail.event == "REQUEST"
             token = token.head
             carried = [token, *(c for c in token.children if c.dep_ == "obj")]
-            protest = next((by_anchor[t.i] for t in carried if t.i in by_anchor
-                            and by_anchor[t.i].match.entry.event == "PROTEST"), None)
+            protest = next((by_anchor[t.i] for t in carried if t.i in by_anchor and (
+                purpose or by_anchor[t.i].match.entry.event == "PROTEST")), None)
             if protest is not None:
                 detail.confidence = min(detail.confidence, round(protest.confidence - 0.05, 2))
                 if not protest.actors:
                     protest.actors = list(detail.actors)
-                if not protest.recipients and detail.event == "REQUEST":
+                if not protest.recipients and detail.event == "REQUEST" and \
+                        protest.match.entry.event == "PROTEST":
                     protest.recipients = list(detail.recipients)
                 break
 

@@ -143,6 +143,7 @@ class Lexicon:
 
 def _neighbourhood(anchor: Token) -> list[Token]:
     near = []
+    modals = []  # "said that the government must resign": however long the subject
     for child in anchor.children:
         near.append(child)
         if child.dep_ in ("nsubj", "nsubj:pass", "csubj"):
@@ -151,11 +152,14 @@ def _neighbourhood(anchor: Token) -> list[Token]:
             continue
         for grandchild in child.children:
             near.append(grandchild)
+            if child.dep_ == "ccomp" and grandchild.dep_ == "aux":
+                modals.append(grandchild)
             # a preposition three levels down: "appelé les parties à la retenue"
             near.extend(t for t in grandchild.children if t.pos_ == "ADP")
     if anchor.dep_ in ("xcomp", "acl", "acl:relcl", "obj", "nsubj:pass") or anchor.pos_ == "NOUN":
         near.append(anchor.head)
-    return [t for t in near if abs(t.i - anchor.i) <= COMPANION_WINDOW and t.i != anchor.i]
+    return [t for t in near if abs(t.i - anchor.i) <= COMPANION_WINDOW and t.i != anchor.i] + [
+        t for t in modals if abs(t.i - anchor.i) > COMPANION_WINDOW]
 
 
 def _companions(near: list[tuple[Token, str, str]], entry: TriggerEntry

@@ -119,7 +119,15 @@ class RoleFinder:
     def _nearest_subject(self, verb: Token) -> Token | None:
         # Parsers sometimes hang two subjects on one verb; the nearest is the right one.
         subjects = list(self._children(verb, _SUBJECT))
-        return min(subjects, key=lambda t: abs(t.i - verb.i)) if subjects else None
+        if not subjects:
+            return None
+        subject = min(subjects, key=lambda t: abs(t.i - verb.i))
+        if subject.pos_ == "VERB" and subject.dep_ == "nsubj":
+            # "The Red Cross operating in Iraq said": the participle taken for the subject
+            # carries the real one
+            return next((c for c in subject.children if c.dep_ == "nsubj"
+                         and c.pos_ in ("NOUN", "PROPN", "PRON")), subject)
+        return subject
 
     def _subject_of(self, verb: Token) -> Token | None:
         subject = self._nearest_subject(verb)
