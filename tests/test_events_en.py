@@ -119,3 +119,15 @@ def test_a_killing_takes_the_weapon_named_beside_it(pipeline):
 def test_a_modifier_gives_an_object_its_sector(pipeline):
     (event,) = events(pipeline, "Unknown gunmen opened fire on a civilian vehicle near Mopti.")
     assert event.recipient.sector == "CVL"
+
+
+def test_of_names_the_target_of_a_nominal_attack(pipeline):
+    (event,) = [e for e in events(pipeline, "Turkey launched a ground invasion of northern "
+                                            "Syria on Wednesday.") if e.event == "ASSAULT"]
+    assert event.actor.code == "TUR"
+
+
+def test_a_nationality_on_a_nominal_act_names_its_actor(pipeline):
+    (event,) = [e for e in events(pipeline, "Palestinian riots against the new checkpoints "
+                                            "continued on Friday.") if e.event == "PROTEST"]
+    assert event.actor.code == "PSE"

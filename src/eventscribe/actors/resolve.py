@@ -138,6 +138,12 @@ class ActorResolver:
         self._how[head.i] = resolution.how
         return entity
 
+    def named_by_nationality(self, head: Token) -> bool:
+        """Whether the phrase's country comes from a nationality word or a country's name
+        inside it ("Palestinian riots", "US Predator attacks"), not from its own head."""
+        return self.entity(head) is not None and \
+            self._how.get(self._antecedent(head).i) == "demonym"
+
     def _longest_name(self, tokens: list[Token]) -> tuple[list[Token], ActorEntry] | None:
         """The longest knowledge-base name starting where the phrase starts, read on the
         text rather than the tree: multi-word names are where parsers go wrong."""

@@ -269,6 +269,8 @@ class EventAssembler:
             actors = [e for e in self._entities(
                 [d.anchor for d in merged if d.anchor.head.i == trigger.i
                  and d.anchor.dep_ in ("nsubj", "csubj")], resolver) if e.code]
+        if not actors and trigger.pos_ == "NOUN" and resolver.named_by_nationality(trigger):
+            actors = self._entities([trigger], resolver)  # "Palestinian riots"
         # Neither the details of this event nor the towns it happens in receive it
         # (a country can: "sanctions on Venezuela").
         details = {t.i for m in merged for t in m.tokens} | {

@@ -25,6 +25,7 @@ _OBLIQUE = ("obl", "obl:arg", "obl:mod", "nmod")
 # what is said is not done by the sayer.
 _CLIMB_THROUGH = {"xcomp", "acl", "advcl", "obj", "nmod", "obl", "obl:arg", "obl:mod", "conj"}
 _MAX_CLIMB = 5
+_FORCE = frozenset({"ASSAULT", "COERCE"})
 # For these (event, mode) nominalisations the genitive names who undergoes the
 # event ("l'arrestation du journaliste"), not who does it ("les bombardements du régime").
 _GENITIVE_IS_PATIENT = {
@@ -223,7 +224,8 @@ class RoleFinder:
             return by_agent
         if not patient_genitive:
             owner = self._genitive(noun)
-            if owner is not None and owner not in match.companions and is_actor_like(owner):
+            if owner is not None and owner not in match.companions and is_actor_like(owner) \
+                    and not (entry.event in _FORCE and case_words(owner) & self.g.patient_genitive):
                 return owner
         # "les combats font rage entre X et Y"; "l'armée a mené des frappes"
         verb = noun.head

@@ -34,6 +34,7 @@ def _words(values: list) -> frozenset[str]:
 class Grammar:
     agent: frozenset[str]
     genitive: frozenset[str]
+    patient_genitive: frozenset[str]
     recipient: frozenset[str]
     reciprocal: frozenset[str]
     locative: frozenset[str]
