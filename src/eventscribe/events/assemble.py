@@ -323,7 +323,10 @@ class EventAssembler:
             aux = [a for a in aux if a != "negation"]  # "did not accept" asserts a refusal
         return EventMention(match=match, sentence=sentence_of(trigger), actors=actors,
                             recipients=recipients, claimant=claimant, place=place,
-                            place_fallback=fallback, date=date, aux=aux,
+                            # a text that names one place happens there: no need to
+                            # fall back to its country ("Attack in Labbezanga. JNIM claimed it.")
+                            place_fallback=fallback and context.distinct_places != 1,
+                            date=date, aux=aux,
                             confidence=confidence, merged=merged, recoded=recoded)
 
     def _recoded(self, match: TriggerMatch, aux: list[str]) -> str | None:

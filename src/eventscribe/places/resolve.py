@@ -61,6 +61,7 @@ class CountryContext:
     country: str | None                      # ISO 3166 alpha-3 the article is about
     dominant: PlaceMention | None            # most mentioned place
     counts: Counter = field(default_factory=Counter)
+    distinct_places: int = 0                 # how many places the text locates anything in
 
 
 def _span_for(doc: Doc, ent: Span) -> Span:
@@ -223,7 +224,8 @@ class PlaceFinder:
         if by_place:
             best = max(by_place.values())
             dominant = next(m for m in in_country if by_place[m.place.geonameid] == best)
-        return CountryContext(country=iso3(iso2), dominant=dominant, counts=counts)
+        return CountryContext(country=iso3(iso2), dominant=dominant, counts=counts,
+                              distinct_places=len({m.place.geonameid for m in located}))
 
 
 _FIRM_FEATURES = ("PCL", "PPLC", "CONT", "RGN", "OCN", "SEA", "ADM1")
