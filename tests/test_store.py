@@ -149,6 +149,25 @@ def test_one_text_under_two_urls_in_one_run_is_stored_once(db, pipeline, tmp_pat
         assert progress.counts.stored == 2 and progress.counts.unchanged == 1
 
 
+def test_reprocess_replaces_every_stored_articles_events(db, pipeline, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps({"text": t, "date": PUB_DATE}) for t in _texts()[:3])
+                    + "\n", encoding="utf-8")
+    with open_store(db) as store:
+        Ingestion(store, IngestOptions(), Progress(io.StringIO(), quiet=True), pipeline).run(
+            [str(feed)])
+        clusters, ids = store.cluster_events(), set(_event_ids(store))
+        first = store.counts()
+        stale = store.article_ids("ok")[0]
+        store.save_events(stale, [])  # as if an older version had found nothing there
+        assert store.cluster_events() < clusters  # the clusters follow the events
+        progress = Progress(io.StringIO(), quiet=True)
+        Ingestion(store, IngestOptions(reprocess=True), progress, pipeline).run([str(feed)])
+        assert progress.counts.stored == 3 and progress.counts.unchanged == 0
+        assert store.cluster_events() == clusters
+        assert store.counts() == first and set(_event_ids(store)) == ids
+
+
 def test_changed_text_replaces_the_events(db, pipeline):
     url = "https://example.org/2024/03/12/mali-gao"
     before = _processed(pipeline, _texts()[0], url=url)

@@ -43,6 +43,7 @@ class IngestOptions:
     workers: int = 1
     batch_size: int = 16
     retry_failed: bool = False
+    reprocess: bool = False  # every stored article again, from the store's text
     lang: str | None = None
     pub_date: str | None = None
 
@@ -203,14 +204,18 @@ class Ingestion:
 
     # -- reading -------------------------------------------------------------------
     def _pending(self, paths: list[str]) -> Iterator[Pending]:
-        """Articles to process: failed ones first with --retry-failed, then new or changed."""
-        if self.options.retry_failed:
-            failed = dict.fromkeys(f.article_id for f in self.store.failed() if f.article_id)
-            for article_id in failed:  # oldest failure first
-                article = self.store.article(article_id)
-                if article is not None:
-                    self._retried.add(article.id)
-                    yield article, None
+        """Articles to process: failed ones first with --retry-failed, every stored one with
+        --reprocess, then new or changed."""
+        again: list[str] = []
+        if self.options.retry_failed:  # oldest failure first
+            again.extend(f.article_id for f in self.store.failed() if f.article_id)
+        if self.options.reprocess:
+            again.extend(self.store.article_ids("ok"))
+        for article_id in dict.fromkeys(again):
+            article = self.store.article(article_id)
+            if article is not None:
+                self._retried.add(article.id)
+                yield article, None
         done_bytes = 0
         for path in expand_paths(paths):
             read: list[Article] = []  # looked up in the store together, not one by one

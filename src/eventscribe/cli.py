@@ -1,5 +1,5 @@
 """The command line: `eventscribe extract PATH... [--date] [--lang] [--format]`,
-`eventscribe ingest PATH... [--db] [--workers] [--retry-failed] [--batch-size]`,
+`eventscribe ingest PATH... [--db] [--workers] [--retry-failed] [--reprocess] [--batch-size]`,
 `eventscribe events [--db] [--type] [--actor] [--country] [--since] [--until]
 [--near] [--text] [--mentions] [--format] [--output]`, `eventscribe serve [--db]
 [--host] [--port] [--api-key] [--read-key]` and `eventscribe eval`.
@@ -87,6 +87,10 @@ def _add_ingest(commands) -> None:
                         "join (auto on a node of it, or HEAD:6379; default: start a local Ray)")
     ingest.add_argument("--retry-failed", action="store_true",
                         help="process again the articles whose processing failed earlier")
+    ingest.add_argument("--reprocess", action="store_true",
+                        help="process again every article stored (from the store's own text), "
+                        "replacing its events: after upgrading eventscribe, its models or "
+                        "lexicons")
     ingest.add_argument("--date", type=_date, help="publication date (YYYY-MM-DD) for every input")
     ingest.add_argument("--lang", help="language of every input (default: detect)")
     ingest.add_argument("--log-every", type=_positive, default=100, metavar="N",
@@ -212,9 +216,9 @@ def run_ingest(args: argparse.Namespace) -> int:
     from .progress import Progress
     from .store import display_name
 
-    if not args.paths and not args.retry_failed:
-        print("eventscribe ingest: give at least one PATH (or --retry-failed alone)",
-              file=sys.stderr)
+    if not args.paths and not args.retry_failed and not args.reprocess:
+        print("eventscribe ingest: give at least one PATH (or --retry-failed or --reprocess "
+              "alone)", file=sys.stderr)
         return EXIT_USAGE
     if args.address and args.engine != "ray":
         print("eventscribe ingest: --address needs --engine ray", file=sys.stderr)
@@ -225,7 +229,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr, total_bytes=input_size(args.paths),
                         log_every=args.log_every, quiet=args.quiet)
     options = IngestOptions(workers=args.workers or 1, batch_size=args.batch_size,
-                            retry_failed=args.retry_failed, lang=args.lang, pub_date=args.date)
+                            retry_failed=args.retry_failed, reprocess=args.reprocess,
+                            lang=args.lang, pub_date=args.date)
     engine = None
     if args.engine == "ray":
         from .scaleout import RayEngine, shard_dir_for  # Ray loads only when asked for

@@ -88,6 +88,9 @@ class Store(Protocol):
 
         A string is looked up as an article id, a URL or a content hash."""
 
+    def article_ids(self, status: str | None = None) -> list[str]:
+        """The ids of the stored articles (with this status), oldest first."""
+
     def article(self, article_id: str) -> Article | None:
         """A stored article (text, title, URL, date…) without its events."""
 

@@ -293,6 +293,11 @@ class SqlStore:
             stored = self._lookup(article_key, article_key, article_key)
         return stored.status if stored else None
 
+    def article_ids(self, status: str | None = None) -> list[str]:
+        where, params = ("WHERE status = ?", (status,)) if status else ("", ())
+        return [row[0] for row in self._run(
+            f"SELECT id FROM articles {where} ORDER BY updated_at, id", params).fetchall()]
+
     def article(self, article_id: str) -> Article | None:
         row = self._run("SELECT id, text, title, url, pub_date, pub_date_source, language, "
                         "source, quotes FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -377,6 +382,8 @@ class SqlStore:
         with self.transaction():
             self._run("DELETE FROM events WHERE article_id = ?", (article_id,))
             self._insert_events("events", rows)
+            # new events, even for the same text, make the clusters stale (their fingerprint)
+            self._run("UPDATE articles SET updated_at = ? WHERE id = ?", (_now(), article_id))
         return len(rows)
 
     def _insert_events(self, table: str, rows: list[list[Any]]) -> None:
