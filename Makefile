@@ -40,9 +40,11 @@ eval: $(STAMP)
 # BENCH_ARGS_INGEST="--articles 200" BENCH_ARGS_QUERY="--events 100000".
 BENCH_ARGS_INGEST ?=
 BENCH_ARGS_QUERY  ?=
+BENCH_ARGS_DEDUP  ?=
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest_throughput.py --write-docs $(BENCH_ARGS_INGEST)
 	$(BIN)/python benchmarks/query_latency.py --write-docs $(BENCH_ARGS_QUERY)
+	$(BIN)/python benchmarks/cluster_update.py --write-docs $(BENCH_ARGS_DEDUP)
 
 # Rebuild the dashboard into src/eventscribe/web/static/ (committed, so pip users need no npm).
 web:

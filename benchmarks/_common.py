@@ -144,7 +144,8 @@ def table(headers: list[str], rows: list[list[object]]) -> str:
     return "\n".join(lines)
 
 
-SECTIONS = {"ingest": "## Ingestion throughput", "query": "## Query latency"}
+SECTIONS = {"ingest": "## Ingestion throughput", "query": "## Query latency",
+            "dedup": "## Deduplication upkeep"}
 
 
 def _markers(name: str) -> tuple[str, str]:

@@ -234,3 +234,70 @@ def test_events_command_reads_clusters_by_default_and_mentions_on_request(tmp_pa
     assert json.loads(geojson.stdout)["type"] == "FeatureCollection"
     bad = _cli("events", "--db", db, "--near", "north")
     assert bad.returncode == 2 and "LAT,LON,KM" in bad.stderr
+
+
+# -- from the first day changed ------------------------------------------------------------------
+def _random_mentions(rng, count, first_id=0):
+    places = [GAO, ANSONGO, BOUREM, None]
+    return [mention(f"m{first_id + i}", rng.randint(1, 28), actor=rng.choice([None, "MLI", "REB"]),
+                    recipient=rng.choice([None, "CVL", "MLI"]), place=rng.choice(places),
+                    event=rng.choice(["ASSAULT", "PROTEST"]), article=f"a{rng.randint(0, 40)}")
+            for i in range(count)]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_resuming_the_sweep_from_a_day_gives_the_full_clustering(seed):
+    import random
+
+    rng = random.Random(seed)
+    before = _random_mentions(rng, 120)
+    added = _random_mentions(rng, 15, first_id=1000)
+    rule = DedupRule()
+    first = min(m.day for m in added)
+    cut = first - dt.timedelta(days=rule.max_days)
+    earlier = cluster(before, rule)
+    # what the store keeps: clusters open on `first` (members before it) to resume
+    resumed = [[m for m in g if m.day < first] for g in earlier if min(m.day for m in g) >= cut]
+    resumed = [g for g in resumed if g]
+    kept = [g for g in earlier if min(m.day for m in g) < cut]
+    swept = [m for m in before + added if m.day >= first]
+    assert ids(kept + cluster(swept, rule, resumed=resumed)) == ids(cluster(before + added, rule))
+
+
+def test_the_store_brings_its_clusters_up_to_date_as_a_rebuild_would(db, pipeline):
+    texts = [
+        ("https://a.test/1", "2024-03-05", "Des jihadistes ont attaqué lundi un camp de l'armée à Gao."),
+        ("https://b.test/1", "2024-03-05", "Un camp militaire a été attaqué lundi par des jihadistes à Gao."),
+        ("https://a.test/2", "2024-03-09", "La police a dispersé vendredi des manifestants à Bamako."),
+        ("https://b.test/2", "2024-03-12", "Des hommes armés ont tué mardi trois civils près de Mopti."),
+        ("https://c.test/1", "2024-03-13", "L'armée malienne a arrêté mercredi dix suspects à Ségou."),
+        ("https://c.test/2", "2024-03-06", "Des manifestants ont bloqué mardi les routes de Kayes."),
+        ("https://d.test/1", "2024-03-12", "Trois civils ont été tués mardi par des hommes armés à Mopti."),
+    ]
+    articles = [article_from_text(t, url=u, pub_date=d, date_source="input") for u, d, t in texts]
+    processed = list(pipeline.process(articles))
+    changed = next(pipeline.process([article_from_text(
+        "Des jihadistes ont attaqué mercredi un poste de police à Gao.", url="https://a.test/1",
+        pub_date="2024-03-07", date_source="input")]))
+
+    def members(store):
+        return sorted(sorted(c.cluster.event_ids) for c in store.query_clusters())
+
+    with open_store(db) as store:
+        for step in (processed[:3], processed[3:5], processed[5:]):  # an older article last
+            for article in step:
+                with store.transaction():
+                    store.save_events(store.save_article(article, "ok"), article.events)
+            store.cluster_events()
+            store._recluster_all = None  # built once in full, then only brought up to date
+        with store.transaction():  # a story replaced at the same URL, an article emptied
+            store.save_events(store.save_article(changed, "ok"), changed.events)
+            store.save_events(processed[3].id, [])
+        store.cluster_events()
+        incremental = members(store)
+        assert store._run("SELECT count(*) FROM cluster_members").fetchone()[0] == \
+            store.counts()["events"]
+        del store._recluster_all
+        store.cluster_events(force=True)
+        assert members(store) == incremental
+        assert sum(len(m) for m in incremental) == store.counts()["events"]

@@ -194,46 +194,84 @@ class _Cluster:
         return dyad == (True, True)
 
 
-def cluster(mentions: Iterable[Mention], rule: DedupRule = DedupRule()) -> list[list[Mention]]:
-    """The mentions grouped into events, each group in date order."""
+def sweep_order(mention: Mention) -> tuple:
+    """The order the sweep reads mentions in: by day, then report date, then id."""
+    return (mention.day is None, mention.day or dt.date.min, mention.reported or dt.date.min,
+            mention.id)
+
+
+class Sweep:
+    """Clustering of one event type's mentions, read in sweep_order: each mention joins the
+    closest open cluster that accepts it or opens one; a cluster stays open `max_days`
+    after its first day. The sweep is causal: a mention's cluster depends only on the
+    mentions before it, which is what lets the store recluster from a date on."""
+
+    def __init__(self, rule: DedupRule):
+        self.rule = rule
+        self.window = dt.timedelta(days=rule.max_days)
+        self.groups: list[list[Mention]] = []
+        # open clusters by country (None: place unknown), oldest first, pruned as days pass
+        self._open: dict[str | None, list[_Cluster]] = defaultdict(list)
+
+    def resume(self, members: list[Mention]) -> None:
+        """Reopen a cluster the sweep made before (its members in sweep order)."""
+        cluster = _Cluster(members[0])
+        for mention in members[1:]:
+            cluster.add(mention)
+        self._open[cluster.country].append(cluster)
+        self.groups.append(cluster.members)
+
+    def add(self, mention: Mention) -> None:
+        if mention.day is None:  # undated: nothing to match a date window on
+            self.groups.append([mention])
+            return
+        oldest = mention.day - self.window
+        for country in list(self._open):
+            kept = [c for c in self._open[country] if c.first_day >= oldest]
+            if kept:
+                self._open[country] = kept
+            else:
+                del self._open[country]
+        if mention.country is None:
+            candidates = [c for cs in self._open.values() for c in cs]
+        else:
+            candidates = self._open.get(mention.country, []) + self._open.get(None, [])
+        best = min((c for c in candidates if c.accepts(mention, self.rule)),
+                   key=lambda c: (abs((mention.day - c.first_day).days),
+                                  c.distance(mention) or 0.0), default=None)
+        if best is None:
+            new = _Cluster(mention)
+            self._open[new.country].append(new)
+            self.groups.append(new.members)
+        else:
+            before = best.country
+            best.add(mention)
+            if best.country != before:  # a place became known: file it under its country
+                self._open[before].remove(best)
+                self._open[best.country].append(best)
+
+
+def cluster(mentions: Iterable[Mention], rule: DedupRule = DedupRule(),
+            resumed: Iterable[list[Mention]] = ()) -> list[list[Mention]]:
+    """The mentions grouped into events, each group in date order.
+
+    `resumed`: clusters made earlier that were still open on the first day of
+    `mentions` (each with its members of earlier days), to go on from, as the store
+    does when it reclusters only from the first day that changed."""
     by_type: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
         by_type[mention.event].append(mention)
+    earlier: dict[str, list[list[Mention]]] = defaultdict(list)
+    for members in resumed:
+        earlier[members[0].event].append(sorted(members, key=sweep_order))
     groups: list[list[Mention]] = []
-    window = dt.timedelta(days=rule.max_days)
-    for kind in sorted(by_type):
-        ordered = sorted(by_type[kind], key=lambda m: (m.day is None, m.day or dt.date.min,
-                                                       m.reported or dt.date.min, m.id))
-        # Open clusters by country (None: place unknown), oldest first, pruned as days pass.
-        open_by_country: dict[str | None, list[_Cluster]] = defaultdict(list)
-        for mention in ordered:
-            if mention.day is None:  # undated: nothing to match a date window on
-                groups.append([mention])
-                continue
-            oldest = mention.day - window
-            for country in list(open_by_country):
-                kept = [c for c in open_by_country[country] if c.first_day >= oldest]
-                if kept:
-                    open_by_country[country] = kept
-                else:
-                    del open_by_country[country]
-            if mention.country is None:
-                candidates = [c for cs in open_by_country.values() for c in cs]
-            else:
-                candidates = open_by_country.get(mention.country, []) + open_by_country.get(None, [])
-            best = min((c for c in candidates if c.accepts(mention, rule)),
-                       key=lambda c: (abs((mention.day - c.first_day).days),
-                                      c.distance(mention) or 0.0), default=None)
-            if best is None:
-                new = _Cluster(mention)
-                open_by_country[new.country].append(new)
-                groups.append(new.members)
-            else:
-                before = best.country
-                best.add(mention)
-                if best.country != before:  # a place became known: file it under its country
-                    open_by_country[before].remove(best)
-                    open_by_country[best.country].append(best)
+    for kind in sorted(set(by_type) | set(earlier)):
+        sweep = Sweep(rule)
+        for members in sorted(earlier[kind], key=lambda ms: sweep_order(ms[0])):
+            sweep.resume(members)
+        for mention in sorted(by_type[kind], key=sweep_order):
+            sweep.add(mention)
+        groups.extend(sweep.groups)
     return groups
 
 

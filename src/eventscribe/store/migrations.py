@@ -155,6 +155,23 @@ def _v2() -> list[str]:
     return statements
 
 
+def _v3() -> list[str]:
+    # Which cluster each mention is in, so that clusters are brought up to date from the
+    # first day that changed instead of rebuilt (store/clusters.py); the next
+    # clustering, finding no state, rebuilds them in full and fills it.
+    return [
+        """CREATE TABLE IF NOT EXISTS cluster_members (
+  event_id TEXT PRIMARY KEY,
+  cluster_id TEXT NOT NULL,
+  article_id TEXT NOT NULL,
+  day DATE)""",
+        "CREATE INDEX IF NOT EXISTS cluster_members_cluster ON cluster_members (cluster_id)",
+        "CREATE INDEX IF NOT EXISTS cluster_members_article ON cluster_members (article_id)",
+        "CREATE INDEX IF NOT EXISTS cluster_members_day ON cluster_members (day)",
+        "DELETE FROM store_state WHERE key = 'clusters'",
+    ]
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -168,6 +185,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, events, failures and event clusters", _v1),
     Migration(2, "event clusters as event records; article quotes", _v2),
+    Migration(3, "cluster members, for clustering from the first day changed", _v3),
 )
 LATEST = MIGRATIONS[-1].version
 

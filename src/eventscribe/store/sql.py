@@ -24,9 +24,9 @@ import pycountry
 from ..ingest import article_id_for
 from ..output.flatten import EVENT_COLUMNS, flatten
 from ..pipeline import parse_date
-from .. import dedup
 from ..schema import Article, Event, Quote, as_plain, stable_id
 from . import AGGREGATES, CHANGED, STATUSES, Failure, StoredArticle
+from .clusters import ClusterMaintenance
 from .migrations import (EVENT_TABLES, LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE,
                          missing_event_columns, quote, sql_type)
 from .records import event_from_dict, from_dict
@@ -36,11 +36,6 @@ _EVENT_ROW_COLUMNS = ["id", "article_id", *_EVENT_DATA_COLUMNS, "record"]  # eve
 _DATE_COLUMNS = [i for i, c in enumerate(_EVENT_DATA_COLUMNS) if sql_type(c) == "DATE"]
 _ARTICLE_FIELDS = ("url", "title", "outlet", "language", "pub_date", "pub_date_source",
                    "source", "text", "content_hash", "status", "error", "updated_at", "quotes")
-# What deduplication reads of each mention (dedup.Mention.from_row's arguments, in order).
-_MENTIONS = """SELECT e.id, e.article_id, e.event, e.actor_code, e.actor_sector,
-  e.recipient_code, e.recipient_sector, e.event_loc_country_code, e.event_loc_lat, e.event_loc_lon, e.event_loc_resolution,
-  e."date", e.confidence, a.outlet, a.pub_date
-FROM events e JOIN articles a ON a.id = e.article_id"""
 _AGGREGATE_KEYS = {"day": '"date"', "event": "event", "country": "event_loc_country_code"}
 _CHUNK = 500
 CURSOR_PATTERN = r"(\d{0,7})\|([0-9a-f]{1,64})"
@@ -176,7 +171,7 @@ def _read_cursor(cursor: str) -> tuple[dt.date | None, str]:
     return dt.date.fromordinal(ordinal), last_id
 
 
-class SqlStore:
+class SqlStore(ClusterMaintenance):
     """The store's logic over a DB-API-like connection; subclasses run the statements."""
 
     dialect = "duckdb"
@@ -469,37 +464,6 @@ class SqlStore:
         rows = self._run(f"SELECT {key}, count(*) FROM {table}{where} GROUP BY {key} "
                          f"ORDER BY {key}", params).fetchall()
         return [(k.isoformat() if isinstance(k, dt.date) else str(k), int(n)) for k, n in rows]
-
-    # -- deduplication -------------------------------------------------------------
-    def _clusters_fingerprint(self, rule: dedup.DedupRule) -> str:
-        count, latest = self._run("SELECT count(*), max(updated_at) FROM articles").fetchone()
-        return f"{count}|{latest}|{rule.max_km}|{rule.max_days}"
-
-    def cluster_events(self, rule: dedup.DedupRule | None = None, force: bool = False) -> int:
-        rule = rule or dedup.DedupRule()
-        fingerprint = self._clusters_fingerprint(rule)
-        state = self._run("SELECT value FROM store_state WHERE key = 'clusters'").fetchone()
-        if not force and state is not None and state[0] == fingerprint:
-            return int(self._run("SELECT count(*) FROM event_clusters").fetchone()[0])
-        mentions = [dedup.Mention.from_row(*row) for row in self._stream(_MENTIONS, ())]
-        groups = dedup.cluster(mentions, rule)
-        del mentions
-        with self.transaction():
-            self._run("DELETE FROM event_clusters")
-            for start in range(0, len(groups), _CHUNK):
-                chunk = groups[start:start + _CHUNK]
-                best = {dedup.best_mention(members).id: members for members in chunk}
-                marks = ", ".join("?" * len(best))
-                records = self._run(f"SELECT id, record FROM events WHERE id IN ({marks})",
-                                    list(best)).fetchall()
-                rows = []
-                for event_id, record in records:
-                    event = dedup.cluster_record(best[event_id], event_from_dict(_json(record)))
-                    rows.append(event_row(event.article_id, event))
-                self._insert_events("event_clusters", rows)
-            self._run("INSERT INTO store_state (key, value) VALUES ('clusters', ?) "
-                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (fingerprint,))
-        return len(groups)
 
     def counts(self) -> dict[str, int]:
         tables = ("articles", "events", "failures", "event_clusters")
