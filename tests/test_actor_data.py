@@ -136,13 +136,27 @@ def test_people_fields(people, country_codes):
                 assert start <= end, (person["name"], role)
 
 
+def _periods(person):
+    far = dt.date(9999, 12, 31)
+    return [(_as_date(r["from"]), _as_date(r["to"]) if r.get("to") else far)
+            for r in person["roles"]]
+
+
 def test_people_names_unique(people):
-    owners = defaultdict(set)
+    """A form names one person, or people never in office at the same time ("Assad":
+    Hafez then Bashar), whom the knowledge base tells apart by the article's date."""
+    owners = defaultdict(list)
     for person in people:
-        for form in _forms(person):
-            owners[form.lower()].add(person["name"])
-    shared = {form: names for form, names in owners.items() if len(names) > 1}
-    assert not shared, f"forms shared by several people: {shared}"
+        for form in set(f.lower() for f in _forms(person)):
+            owners[form].append(person)
+    for form, persons in owners.items():
+        names = [p["name"] for p in persons]
+        assert len(set(names)) == len(names), f"{form!r}: a person listed twice: {names}"
+        periods = [(p["name"], start, end) for p in persons for start, end in _periods(p)]
+        for i, (a, start_a, end_a) in enumerate(periods):
+            for b, start_b, end_b in periods[i + 1:]:
+                assert a == b or end_a <= start_b or end_b <= start_a, \
+                    f"{form!r} names {a} and {b}, both in office at once"
 
 
 def test_people_aliases_are_not_country_names(people, country_texts):
