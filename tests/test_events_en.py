@@ -131,3 +131,9 @@ def test_a_nationality_on_a_nominal_act_names_its_actor(pipeline):
     (event,) = [e for e in events(pipeline, "Palestinian riots against the new checkpoints "
                                             "continued on Friday.") if e.event == "PROTEST"]
     assert event.actor.code == "PSE"
+
+
+def test_a_coalition_led_by_a_country_is_coded_with_it(pipeline):
+    (event,) = [e for e in events(pipeline, "Saudi-led forces retook the port of Mocha on "
+                                            "Tuesday.") if e.event == "ASSAULT"]
+    assert event.actor.code == "SAU"

@@ -31,6 +31,11 @@ _NOT_ACTORS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDI
 _CLOSERS = {")": "(", "»": "«", "]": "[", "”": "“"}
 
 
+# "Saudi-led coalition": led by Saudi Arabia, so its (not "US-backed": backed by the US,
+# someone else's forces)
+_LED = frozenset({"led"})
+
+
 @dataclass
 class Resolution:
     code: str | None
@@ -304,15 +309,25 @@ class ActorResolver:
                 entry = self.lookup_name(text)
                 if entry is not None and entry.kind in STATE_KINDS:
                     return entry.code
+        for child in head.children:  # "Saudi-led coalition", "Vietnamese-led forces"
+            if child.dep_ == "amod" and child.lower_ in _LED:
+                for leader in child.children:
+                    code = self.kb.demonym(leader.text) or self._state_code(leader.text)
+                    if code:
+                        return code
         for token in tokens:  # "US Predator attacks", the recogniser's label or not
             if token.i != head.i and token.dep_ == "compound" and token.pos_ == "PROPN":
-                entry = self.lookup_name(token.text)
-                if entry is not None and entry.kind in STATE_KINDS:
-                    return entry.code
+                code = self._state_code(token.text)
+                if code:
+                    return code
         owner = self._genitive_owner(head)
         if owner is not None and owner.code:
             return owner.code
         return None
+
+    def _state_code(self, name: str) -> str | None:
+        entry = self.lookup_name(name)
+        return entry.code if entry is not None and entry.kind in STATE_KINDS else None
 
     def _located_in(self, head: Token) -> str | None:
         """"Opposition groups in Zimbabwe", "a newspaper based in Beirut": people placed
