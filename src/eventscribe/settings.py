@@ -15,6 +15,16 @@ def shared_dir() -> Path:
     return Path(os.environ.get("EVENTSCRIBE_SHARED", default)).resolve()
 
 
+def read_yaml(path: Path):
+    """A data file's YAML, parsed by libyaml when PyYAML has it (ten times faster than
+    the pure-Python parser: the actor knowledge base alone took 1.4 s to load)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with Path(path).open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=loader)  # noqa: S506 (a safe loader)
+
+
 def cache_dir() -> Path:
     """Built indexes (the gazetteer) go here: $EVENTSCRIBE_CACHE or ~/.cache/eventscribe."""
     root = os.environ.get("EVENTSCRIBE_CACHE") or Path.home() / ".cache" / "eventscribe"

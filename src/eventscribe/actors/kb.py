@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
-from ..settings import DATA_DIR
+from ..settings import DATA_DIR, read_yaml
 
 ACTORS_DIR = DATA_DIR / "actors"
 INTERNATIONAL_CODES = frozenset({"IGO", "UNO", "EUR", "NGO", "ISM", "IMG", "MNC"})
@@ -144,7 +143,7 @@ class ActorKB:
         path = ACTORS_DIR / "organisations.yaml"
         if not path.exists():
             return
-        for org in yaml.safe_load(path.read_text(encoding="utf-8")) or ():
+        for org in read_yaml(path) or ():
             names = org.get("names") or {}
             canonical = (names.get("en") or names.get("fr") or [org["id"]])[0]
             entry = ActorEntry(org["code"], org.get("sector"), "organisation", canonical)
@@ -156,7 +155,7 @@ class ActorKB:
         path = ACTORS_DIR / "people.yaml"
         if not path.exists():
             return
-        for person in yaml.safe_load(path.read_text(encoding="utf-8")) or ():
+        for person in read_yaml(path) or ():
             forms = [person["name"], *(person.get("aliases") or ())]
             spellings = person.get("spellings") or {}
             for lang in languages:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
-import yaml
 
-from ..settings import DATA_DIR
+from ..settings import DATA_DIR, read_yaml
 
 
 class MissingResource(FileNotFoundError):
@@ -18,8 +17,7 @@ def _load_yaml(lang: str, name: str) -> dict:
     path = DATA_DIR / "lang" / lang / name
     if not path.exists():
         raise MissingResource(f"{path} is missing: language {lang!r} is incomplete")
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+    return read_yaml(path) or {}
 
 
 def _words(values: list) -> frozenset[str]:

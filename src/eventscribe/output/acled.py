@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pycountry
-import yaml
 
 from ..schema import PLOVER_CONTEXTS, PLOVER_EVENTS, PLOVER_MODES, SECTORS, Entity, Event
-from ..settings import DATA_DIR
+from ..settings import DATA_DIR, read_yaml
 
 MAPPING_PATH = DATA_DIR / "mappings" / "plover_acled.yaml"
 CONDITION_KEYS = ("event", "mode", "context", "actor_sector", "recipient_sector")
@@ -160,8 +159,7 @@ def parse_mapping(data: dict[str, Any]) -> AcledMapping:
 @lru_cache(maxsize=4)
 def load_mapping(path: Path = MAPPING_PATH) -> AcledMapping:
     """The mapping file, parsed and checked once."""
-    with Path(path).open(encoding="utf-8") as handle:
-        return parse_mapping(yaml.safe_load(handle))
+    return parse_mapping(read_yaml(Path(path)))
 
 
 def acled_type(event: Event, mapping: AcledMapping | None = None) -> AcledType | None:

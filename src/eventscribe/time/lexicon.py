@@ -27,9 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 
-from eventscribe.settings import DATA_DIR
+from eventscribe.settings import DATA_DIR, read_yaml
 
 KINDS = ("date", "period", "offset", "duration", "set", "fixed", "anchor", "block")
 
@@ -445,6 +444,5 @@ def load_lexicon(lang: str) -> Lexicon:
     path = lexicon_path(code)
     if not path.is_file():
         raise ValueError(f"no time lexicon for language {lang!r} (have: {supported_languages()})")
-    with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+    data = read_yaml(path) or {}
     return build(code, data)
