@@ -137,3 +137,11 @@ def test_a_coalition_led_by_a_country_is_coded_with_it(pipeline):
     (event,) = [e for e in events(pipeline, "Saudi-led forces retook the port of Mocha on "
                                             "Tuesday.") if e.event == "ASSAULT"]
     assert event.actor.code == "SAU"
+
+
+def test_a_bomb_followed_by_gunfire_lends_no_single_weapon(pipeline):
+    found = events(pipeline, "Rebels ambushed an army convoy near Gao, the attack began with "
+                             "the detonation of an IED followed by small arms fire, and three "
+                             "soldiers were killed.")
+    killing = next(e for e in found if e.event_text == "killed")
+    assert killing.mode is None  # a complex attack: not the bomb's alone

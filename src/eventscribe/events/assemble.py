@@ -428,8 +428,9 @@ def _share_weapons(mentions: list[EventMention]) -> None:
         if mention.event != "ASSAULT" or mention.mode is not None:
             continue
         weapons = {other.mode for other in mentions if other.sentence == mention.sentence
-                   and other.event == "ASSAULT" and other.mode in _WEAPON_MODES}
-        if len(weapons) == 1:
+                   and other.event == "ASSAULT" and other.mode in _WEAPON_MODES + ("firearms",)}
+        if len(weapons) == 1 and "firearms" not in weapons:
+            # (an IED "followed by small arms fire" is a complex attack: no one weapon)
             mention.weapon = weapons.pop()
 
 
