@@ -145,3 +145,10 @@ def test_a_bomb_followed_by_gunfire_lends_no_single_weapon(pipeline):
                              "soldiers were killed.")
     killing = next(e for e in found if e.event_text == "killed")
     assert killing.mode is None  # a complex attack: not the bomb's alone
+
+
+def test_a_misspelt_country_is_still_a_country_but_a_first_name_is_not(pipeline):
+    (event,) = events(pipeline, "Afganistan agreed on Monday to reopen the Torkham crossing.")
+    assert (event.event, event.actor.code) == ("AGREE", "AFG")
+    kb = pipeline.nlp("en").get_pipe("eventscribe_events").kb
+    assert kb.misspelt_state("Frances") is None and kb.misspelt_state("Iraqq") is None

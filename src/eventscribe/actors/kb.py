@@ -97,6 +97,15 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
+_MIN_FUZZY = 6  # shorter names are one letter away from too many words (Iran, Iraq)
+
+
+def _deletions(word: str) -> set[str]:
+    """The word and every form of it with one letter dropped: two words one edit apart
+    share one of these (symmetric deletion)."""
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
 class ActorKB:
     def __init__(self) -> None:
         self._names: dict[str, list[ActorEntry]] = defaultdict(list)
@@ -105,6 +114,7 @@ class ActorKB:
         self._sectors: dict[str, dict[str, str]] = {}  # per language: "militants" differ
         self.countries: dict[str, str] = {}      # code → English name
         self._first_words: set[str] | None = None  # built on first use, once loaded
+        self._one_off: dict[str, set[str]] | None = None  # misspelt_state's index, idem
 
     # -- loading ----------------------------------------------------------------
     @classmethod
@@ -228,6 +238,26 @@ class ActorKB:
 
     def demonym(self, word: str) -> str | None:
         return self._demonyms.get(normalise(word))
+
+    def misspelt_state(self, word: str) -> ActorEntry | None:
+        """The country a misspelt one-word name stands for ("Ethopia"): one letter added,
+        dropped or changed inside exactly one country's name of six letters or more (the
+        first and last letters kept). Only for words that name nothing as written."""
+        key = normalise(word)
+        if len(key) < _MIN_FUZZY or " " in key or key in self._names:
+            return None
+        if self._one_off is None:
+            self._one_off = defaultdict(set)
+            for name, entries in self._names.items():
+                codes = {e.code for e in entries if e.kind == "name"}
+                if len(name) >= _MIN_FUZZY and " " not in name and len(codes) == 1:
+                    for variant in _deletions(name):
+                        self._one_off[variant].add(name)
+        names = {name for v in _deletions(key) for name in self._one_off.get(v, ())
+                 if name[0] == key[0] and name[-1] == key[-1]}  # not "Frances" for France
+        if len(names) != 1:
+            return None
+        return next(e for e in self._names[names.pop()] if e.kind == "name")
 
     def country_name(self, code: str) -> str | None:
         return self.countries.get(code)

@@ -194,7 +194,11 @@ class ActorResolver:
 
     def lookup_name(self, text: str) -> ActorEntry | None:
         entries = self.kb.lookup(text, on=self.pub_date)
-        return entries[0] if entries else None
+        if entries:
+            return entries[0]
+        if text[:1].isupper() and text.isalpha():  # a one-word proper name, misspelt
+            return self.kb.misspelt_state(text)
+        return None
 
     # -- resolution -----------------------------------------------------------
     def resolve(self, head: Token, tokens: list[Token]) -> Resolution:
