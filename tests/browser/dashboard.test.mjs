@@ -150,7 +150,14 @@ await step('brushing the timeline sets the date range', async () => {
   // The reset's reload may redraw the timeline under the mouse on a loaded machine, which
   // drops that brush: brush again until the range is set.
   for (let attempt = 1; ; attempt += 1) {
-    const box = await page.locator('#timeline .brush-overlay').boundingBox();
+    const overlay = page.locator('#timeline .brush-overlay');
+    await overlay.waitFor({ state: 'visible' });
+    const box = await overlay.boundingBox();  // null when redrawn in between: try again
+    if (box === null) {
+      if (attempt === 4) throw new Error('the timeline kept being redrawn');
+      await idle();
+      continue;
+    }
     await page.mouse.move(box.x + 2, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });

@@ -88,7 +88,8 @@ class Backend:
                     article.id = stored.id
 
     def save(self, articles: list[Article]) -> None:
-        """Store the articles with their events, each atomically, then re-cluster once."""
+        """Store the articles with their events, each atomically, then bring the clusters
+        up to date once (from the first day the batch changed)."""
         if not articles:
             return
         with self.store() as store:
