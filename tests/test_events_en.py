@@ -152,3 +152,9 @@ def test_a_misspelt_country_is_still_a_country_but_a_first_name_is_not(pipeline)
     assert (event.event, event.actor.code) == ("AGREE", "AFG")
     kb = pipeline.nlp("en").get_pipe("eventscribe_events").kb
     assert kb.misspelt_state("Frances") is None and kb.misspelt_state("Iraqq") is None
+
+
+def test_a_text_locating_nothing_is_about_the_countries_it_names(pipeline):
+    (event,) = [e for e in events(pipeline, "The opposition party said it will boycott "
+                                            "Zambia's next elections.") if e.event == "THREATEN"]
+    assert event.actor.code == "ZMB"  # the party is Zambian: the text is about Zambia

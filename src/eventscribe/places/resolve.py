@@ -215,6 +215,11 @@ class PlaceFinder:
         counts.update(m.place.country_code for m in mentions if m.modifier)
         counts.update(self.title_countries(title))
         if not counts:
+            # nothing located: the countries the text names at all ("boycott Algeria's
+            # elections") say what it is about, though not where
+            counts.update(m.place.country_code for m in mentions
+                          if m.place is not None and m.place.country_code)
+        if not counts:
             return CountryContext(country=None, dominant=None, counts=counts)
         iso2 = counts.most_common(1)[0][0]
         # The main place: the most mentioned one in the main country, first one on ties.
