@@ -38,6 +38,7 @@ from .store.sql import content_hash
 # Articles read ahead and looked up in the store with one statement.
 _LOOKUP_BATCH = 64
 
+
 @dataclass
 class IngestOptions:
     workers: int = 1
@@ -233,7 +234,7 @@ class Ingestion:
                 done_bytes += path.stat().st_size
 
     def _wanted(self, articles: list[Article]) -> Iterator[Article]:
-        for article, stored in zip(articles, self.store.find_articles(articles) if articles else ()):
+        for article, stored in zip(articles, self.store.find_articles(articles)):
             digest = content_hash(article.text)
             if digest in self._in_flight:
                 self.progress.unchanged()  # its twin (same text, another input) is on its way

@@ -310,9 +310,9 @@ class ActorResolver:
         for start, end, label, text in self.ents:
             if start >= tokens[0].i and end - 1 <= tokens[-1].i and not start <= head.i < end \
                     and label in ("GPE", "LOC", "NORP"):
-                entry = self.lookup_name(text)
-                if entry is not None and entry.kind in STATE_KINDS:
-                    return entry.code
+                code = self._state_code(text)
+                if code:
+                    return code
         for child in head.children:  # "Saudi-led coalition", "Vietnamese-led forces"
             if child.dep_ == "amod" and child.lower_ in _LED:
                 for leader in child.children:

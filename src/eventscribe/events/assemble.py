@@ -424,14 +424,16 @@ def _share_weapons(mentions: list[EventMention]) -> None:
     """"two soldiers were killed by the explosion of an IED", "a vehicle was struck by an
     IED …, one killed": a killing or an attack whose weapon is not said takes the weapon
     named in its sentence, when only one is."""
+    named: dict[int, set[str]] = {}  # sentence start → the weapons its own triggers name
     for mention in mentions:
-        if mention.event != "ASSAULT" or mention.mode is not None:
-            continue
-        weapons = {other.mode for other in mentions if other.sentence == mention.sentence
-                   and other.event == "ASSAULT" and other.mode in _WEAPON_MODES + ("firearms",)}
-        if len(weapons) == 1 and "firearms" not in weapons:
-            # (an IED "followed by small arms fire" is a complex attack: no one weapon)
-            mention.weapon = weapons.pop()
+        if mention.event == "ASSAULT" and mention.mode in _WEAPON_MODES + ("firearms",):
+            named.setdefault(mention.sentence.start, set()).add(mention.mode)
+    for mention in mentions:
+        weapons = named.get(mention.sentence.start, set())
+        # (an IED "followed by small arms fire" is a complex attack: no one weapon)
+        if mention.event == "ASSAULT" and mention.mode is None and len(weapons) == 1 \
+                and "firearms" not in weapons:
+            mention.weapon = next(iter(weapons))
 
 
 _PURPOSE_DEPS = ("advcl", "xcomp", "acl", "conj")
@@ -445,8 +447,8 @@ def _subordinate_demands(mentions: list[EventMention]) -> None:
     by_anchor = {m.match.anchor.i: m for m in mentions}
     for detail in mentions:
         anchor = detail.match.anchor
-        manner = anchor.dep_ == "advcl" and bool(
-            {"Part", "Ger"} & set(anchor.morph.get("VerbForm"))) and "Past" not in anchor.morph.get("Tense")
+        manner = anchor.dep_ == "advcl" and bool({"Part", "Ger"} & set(anchor.morph.get(
+            "VerbForm"))) and "Past" not in anchor.morph.get("Tense")
         if detail.event != "REQUEST" and not manner:
             continue
         token, purpose = anchor, True

@@ -69,7 +69,7 @@ def is_passive(verb: Token) -> bool:
 
 
 _INFLECTIONS = ("ed", "d", "es", "s", "ing")
-_INFINITIVE_MARKS = frozenset({"to", "à", "a", "de", "d'"})
+_INFINITIVE_MARKS = frozenset({"to", "à", "de", "d'"})  # not "a": the auxiliary "a négocié"
 
 
 def _infinitival(clause: Token) -> bool:

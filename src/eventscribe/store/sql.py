@@ -258,7 +258,7 @@ class SqlStore(ClusterMaintenance):
         return StoredArticle(*row[1:]) if row else None
 
     def find_article(self, article: Article) -> StoredArticle | None:
-        return self._lookup(article.id, article.url, content_hash(article.text))
+        return self.find_articles([article])[0]
 
     def find_articles(self, articles: Sequence[Article]) -> list[StoredArticle | None]:
         found: list[StoredArticle | None] = []
@@ -327,8 +327,7 @@ class SqlStore(ClusterMaintenance):
                 if not unchanged or status != "ok":
                     self._run("DELETE FROM events WHERE article_id = ?", (article_id,))
             if status == "ok":
-                self._run("DELETE FROM failures WHERE article_id = ? OR "
-                          "(article_id IS NULL AND source = ?)", (article_id, article.source))
+                self._clear_failures([article_id], [article.source] if article.source else [])
             else:
                 self.record_failure(article.source or article_id, error or "failed", article_id)
         return article_id
@@ -356,12 +355,7 @@ class SqlStore(ClusterMaintenance):
                 self._insert_rows("articles", ["id", *_ARTICLE_FIELDS],
                                   [[a.id, *_article_values(a, "ok", None, now).values()]
                                    for a in new])
-                ids = [a.id for a in new]
-                sources = [a.source for a in new if a.source]
-                self._run(f"DELETE FROM failures WHERE article_id IN ({', '.join('?' * len(ids))})"
-                          + (f" OR (article_id IS NULL AND source IN "
-                             f"({', '.join('?' * len(sources))}))" if sources else ""),
-                          [*ids, *sources])
+                self._clear_failures([a.id for a in new], [a.source for a in new if a.source])
                 self._insert_events("events", event_rows)
             for index in one_by_one:
                 article, error = results[index]
@@ -371,6 +365,13 @@ class SqlStore(ClusterMaintenance):
                 else:
                     written[index] = (self.save_article(article, "failed", error), None)
         return written  # type: ignore[return-value]
+
+    def _clear_failures(self, article_ids: list[str], sources: list[str]) -> None:
+        """Stored now: the failures recorded for these articles, or for their sources
+        before they had an id, are over."""
+        self._run(f"DELETE FROM failures WHERE article_id IN ({', '.join('?' * len(article_ids))})"
+                  + (f" OR (article_id IS NULL AND source IN ({', '.join('?' * len(sources))}))"
+                     if sources else ""), [*article_ids, *sources])
 
     def save_events(self, article_id: str, events: Iterable[Event]) -> int:
         rows = [event_row(article_id, event) for event in events]
