@@ -177,3 +177,29 @@ def logger(name: str):
     def log(message: str) -> None:
         print(f"[{name} {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
     return log
+
+
+def run_benchmark(section: str, measure, render, as_json: bool = False,
+                  write_docs: bool = False) -> int:
+    """A benchmark's run around its `measure(workdir) -> report` and `render(report)`:
+    a temporary folder, the machine and its load, the wall time, the report printed (as
+    JSON or Markdown) and, on request, written into its section of PERFORMANCE.md."""
+    import json
+    import shutil
+    import tempfile
+    import time
+
+    info = machine()
+    started = time.perf_counter()
+    workdir = Path(tempfile.mkdtemp(prefix="eventscribe-bench-"))
+    try:
+        report = measure(workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    report.update(machine=info, load_average_at_end=load_average(),
+                  benchmark_wall_s=round(time.perf_counter() - started, 1))
+    text = render(report)
+    print(json.dumps(report, ensure_ascii=False, indent=1, default=str) if as_json else text)
+    if write_docs:
+        write_section(section, text)
+    return 0

@@ -18,18 +18,15 @@ Reports; never fails on a timing.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import duckdb
 
-from _common import load_average, logger, machine, machine_lines, table, write_section
+from _common import logger, machine_lines, run_benchmark, table
 from query_latency import World, load_duckdb, write_parquet
 
 NEW_MENTIONS = 20
@@ -112,21 +109,8 @@ def main() -> int:
                         help="replace the deduplication section of docs/PERFORMANCE.md")
     args = parser.parse_args()
     log = logger("cluster bench")
-    info = machine()
-    started = time.perf_counter()
-    workdir = Path(tempfile.mkdtemp(prefix="eventscribe-bench-"))
-    try:
-        report = measure(args.events, workdir, log)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    report.update(machine=info, load_average_at_end=load_average(),
-                  benchmark_wall_s=round(time.perf_counter() - started, 1))
-    text = render(report)
-    print(json.dumps(report, indent=1, default=str) if args.json else text)
-    if args.write_docs:
-        write_section("dedup", text)
-    return 0
-
+    return run_benchmark("dedup", lambda workdir: measure(args.events, workdir, log), render,
+                         args.json, args.write_docs)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -30,18 +30,16 @@ import io
 import json
 import multiprocessing
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from _common import (children_of, cmdline, load_average, logger, machine, machine_lines,
-                     proc_status, self_peak_mib, table, verdict, write_section)
+from _common import (children_of, cmdline, load_average, logger, machine_lines, proc_status,
+                     run_benchmark, self_peak_mib, table, verdict)
 
 GOAL_RATIO = 0.80
 GOAL_WORKER_MIB = 1.5 * 1024
@@ -436,27 +434,17 @@ def main() -> int:
     from eventscribe.settings import shared_dir
 
     log = logger("ingest bench")
+    load = load_average()
+    if load and load[0] >= 1.0:
+        log(f"load average {load[0]:.2f}: other work will slow every figure")
 
-    info = machine()
-    if info["load_average_at_start"] and info["load_average_at_start"][0] >= 1.0:
-        log(f"load average {info['load_average_at_start'][0]:.2f}: other work will slow "
-            "every figure")
-    started = time.perf_counter()
-    workdir = Path(tempfile.mkdtemp(prefix="eventscribe-bench-"))
-    try:
+    def run(workdir: Path) -> dict:
         report = measure(max(1, args.articles), shared_dir() / "data", workdir, log)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    if "skipped" not in report:
-        derive(report)
-    report.update(machine=info, load_average_at_end=load_average(),
-                  benchmark_wall_s=round(time.perf_counter() - started, 1))
-    text = render(report)
-    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else text)
-    if args.write_docs:
-        write_section("ingest", text)
-    return 0
+        if "skipped" not in report:
+            derive(report)
+        return report
 
+    return run_benchmark("ingest", run, render, args.json, args.write_docs)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -31,17 +31,15 @@ import datetime as dt
 import io
 import json
 import random
-import shutil
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-from _common import (ROOT, load_average, logger, machine, machine_lines, percentile, table,
-                     verdict, write_section)
+from _common import (ROOT, logger, machine_lines, percentile, run_benchmark, table,
+                     verdict)
 
 sys.path.insert(0, str(ROOT / "tests"))  # the throwaway-server helper the tests use
 from pgserver import PostgresUnavailable, temporary_server  # noqa: E402
@@ -565,21 +563,10 @@ def main() -> int:
 
     log = logger("query bench")
 
-    info = machine()
-    started = time.perf_counter()
-    workdir = Path(tempfile.mkdtemp(prefix="eventscribe-bench-"))
-    try:
-        report = measure(args, workdir, log)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    report.update(queries=args.queries, machine=info, load_average_at_end=load_average(),
-                  benchmark_wall_s=round(time.perf_counter() - started, 1))
-    text = render(report)
-    print(json.dumps(report, ensure_ascii=False, indent=1, default=str) if args.json else text)
-    if args.write_docs:
-        write_section("query", text)
-    return 0
+    def run(workdir: Path) -> dict:
+        return {**measure(args, workdir, log), "queries": args.queries}
 
+    return run_benchmark("query", run, render, args.json, args.write_docs)
 
 if __name__ == "__main__":
     sys.exit(main())
