@@ -171,6 +171,17 @@ def test_main_event_prefers_violence_then_confidence():
     assert parse_date("22 February 2019") == parse_date("2019-02-22") == "2019-02-22"
 
 
+def test_a_killing_outranks_the_arrest_or_seizure_of_the_same_note():
+    sentence = "Soldiers arrested and executed ten men."
+    arrest = make_event("COERCE", "arrest", confidence=0.9)
+    arrest.text_info = TextInfo(0, len(sentence), sentence, 9, 17)
+    execution = make_event("ASSAULT", "targeted", confidence=0.6, trigger=22)
+    execution.text_info = TextInfo(0, len(sentence), sentence, 22, 30)
+    assert main_event([arrest, execution])[0] is execution
+    beating = make_event("ASSAULT", "beat", confidence=0.6, trigger=22)  # no one died
+    assert main_event([arrest, beating])[0] is arrest
+
+
 # --- the adapter -----------------------------------------------------------------------
 
 OLD_PREDICTIONS = given({

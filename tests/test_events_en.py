@@ -158,3 +158,27 @@ def test_a_text_locating_nothing_is_about_the_countries_it_names(pipeline):
     (event,) = [e for e in events(pipeline, "The opposition party said it will boycott "
                                             "Zambia's next elections.") if e.event == "THREATEN"]
     assert event.actor.code == "ZMB"  # the party is Zambian: the text is about Zambia
+
+
+def test_armed_or_unknown_men_are_not_civilians(pipeline):
+    (event,) = events(pipeline, "Armed men killed two shopkeepers near Menaka on Sunday.")
+    assert event.actor.sector == "UAF" and event.recipient.sector == "CVL"
+    (event,) = events(pipeline, "An unknown individual stabbed a soldier in Douentza.")
+    assert event.actor.sector == "UNK"
+
+
+def test_the_group_named_before_its_members_is_the_actor(pipeline):
+    (event,) = [e for e in events(pipeline, "GATIA fighters attacked a CMA position near "
+                                            "Menaka.") if e.event == "ASSAULT"]
+    assert (event.actor.code, event.actor.sector) == ("MLI", "PRM")
+
+
+def test_coordinated_verbs_share_their_object(pipeline):
+    found = {e.event: e for e in events(pipeline, "Soldiers arrested and tortured two men.")}
+    assert found["COERCE"].recipient.entity_text == "two men"
+    assert found["ASSAULT"].recipient.entity_text == "two men"
+
+
+def test_robbery_is_a_seizure_of_property(pipeline):
+    (event,) = events(pipeline, "Gunmen robbed the passengers of the bus near Gao.")
+    assert (event.event, event.mode, event.actor.sector) == ("COERCE", "seize", "UAF")

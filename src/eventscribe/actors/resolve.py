@@ -251,6 +251,10 @@ class ActorResolver:
         name = [head] + [c for c in head.children if c.dep_ in ("flat:name", "flat", "compound", "fixed")]
         name.sort(key=lambda t: t.i)
         candidates.append(text[name[0].idx:name[-1].idx + len(name[-1].text)])
+        for child in head.children:  # "GATIA men", "Katiba Macina fighters": the group
+            if child.dep_ == "compound" and child.pos_ == "PROPN" and child.i < head.i:
+                left, right = child.left_edge, child.right_edge
+                candidates.append(text[left.idx:right.idx + len(right.text)])
         # Appositions name the same referent: "John Kerry, le secrétaire d'Etat".
         for child in head.children:
             if child.dep_ == "appos" and child.pos_ == "PROPN":
@@ -266,6 +270,13 @@ class ActorResolver:
     def _sector(self, head: Token, tokens: list[Token]) -> str | None:
         # Longest phrase from the head first: "forces de l'ordre" before "forces".
         text = self.text
+        # English puts the words that change a sector before the head: "armed men",
+        # "unknown individuals" are not the civilians "men" and "individuals" are.
+        end = head.idx + len(head.text)
+        for first in (t for t in tokens if t.i < head.i):
+            sector = self.kb.sector_of(text[first.idx:end], self.lang)
+            if sector:
+                return sector
         after = [t for t in tokens if t.i >= head.i]
         for last in reversed(after):
             sector = self.kb.sector_of(text[head.idx:last.idx + len(last.text)], self.lang)

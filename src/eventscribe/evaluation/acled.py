@@ -48,6 +48,11 @@ DESCRIPTION = "ACLED event rows (CSV): notes as text; type (both vocabularies), 
 
 PREFERRED = ("ASSAULT", "PROTEST", "COERCE")
 DOUBTFUL_AUX = frozenset({"negation", "future", "hypothetical"})
+# ACLED codes a note where people die as violence: "arrested and executed", "killed a
+# herder and seized his flock" are not arrests or looting. Trigger words that kill, as
+# stems of both languages.
+LETHAL_STEMS = ("kill", "execut", "exécut", "murder", "assassin", "slaughter", "massacr",
+                "behead", "lynch", "tué", "tue", "égorg")
 NONE = "none"
 EXAMPLE_CHARS = 120
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y")
@@ -118,17 +123,25 @@ def main_event(events: list[Event], mapping: AcledMapping | None = None
                ) -> tuple[Event, AcledType] | None:
     """The event that stands for the note, with its ACLED type (None: nothing ACLED codes)."""
     candidates = []
+    killing = any(_lethal(event) for event in events)
     for position, event in enumerate(events):
         kind = acled_type(event, mapping)
         if kind is None:
             continue
-        rank = (event.event not in PREFERRED, bool(DOUBTFUL_AUX.intersection(event.aux)),
+        rank = (event.event not in PREFERRED, killing and event.event == "COERCE",
+                bool(DOUBTFUL_AUX.intersection(event.aux)),
                 -event.confidence, event.text_info.trigger_start, position)
         candidates.append((rank, event, kind))
     if not candidates:
         return None
     _rank, event, kind = min(candidates, key=lambda c: c[0])
     return event, kind
+
+
+def _lethal(event: Event) -> bool:
+    info = event.text_info
+    trigger = info.sentence[info.trigger_start - info.start:info.trigger_end - info.start]
+    return event.event == "ASSAULT" and trigger.lower().startswith(LETHAL_STEMS)
 
 
 def actor_matches(event: Event, mapped: tuple[str | None, str | None]) -> bool:

@@ -265,7 +265,7 @@ class RoleFinder:
             elif "recipient_subject" in match.entry.flags or (
                     is_passive(trigger) and not is_predicative(trigger)):
                 candidates.extend(self._children(trigger, _SUBJECT + _PASSIVE_SUBJECT))
-            candidates.extend(self._children(trigger, _OBJECT))
+            candidates.extend(list(self._children(trigger, _OBJECT)) or self._shared_object(trigger))
         else:
             if (match.entry.event, match.entry.mode) in _GENITIVE_IS_PATIENT:
                 candidates.extend(c for c in trigger.children
@@ -304,6 +304,15 @@ class RoleFinder:
                         found.append(token)
                 break
         return found
+
+    def _shared_object(self, verb: Token) -> list[Token]:
+        """"arrested and executed ten men": the object both verbs share hangs on the
+        last one only."""
+        if is_passive(verb):
+            return []
+        return [obj for conj in verb.children if conj.dep_ == "conj" and conj.pos_ == "VERB"
+                and conj.i > verb.i and not any(c.dep_ in _SUBJECT for c in conj.children)
+                for obj in self._children(conj, _OBJECT) if obj.i > conj.i]
 
     @staticmethod
     def _stray_conjuncts(verb: Token, first: Token) -> list[Token]:
