@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from ..nlp import sentence_of
+from ..nlp import sentence_of, text_of
 from ..schema import Entity
 from .kb import STATE_KINDS, ActorEntry, ActorKB
 
@@ -112,9 +112,10 @@ class ActorResolver:
         self._how: dict[int, str] = {}
         self.person_nouns = person_nouns
         # Doc.text and Doc.ents are rebuilt on every access: read them once.
-        self.text = doc.text
+        self.text = text_of(doc)
         self.lang = doc._.lang
         self.ents = [(e.start, e.end, e.label_, e.text) for e in doc.ents]
+        self._ent_of = {i: ent for ent in self.ents for i in range(ent[0], ent[1])}
 
     # -- public -------------------------------------------------------------
     def entity(self, head: Token) -> Entity | None:
@@ -170,12 +171,20 @@ class ActorResolver:
     def _widen_to_name(self, head: Token, tokens: list[Token]) -> list[Token]:
         """A named entity the parse cut in two ("Groupe de soutien à l'islam et aux
         musulmans") is one actor: the phrase grows to cover the whole name."""
-        for start, end, label, _text in self.ents:
-            if start <= head.i < end and label in ("ORG", "PER", "PERSON", "MISC", "NORP") \
+        ent = self._ent_of.get(head.i)
+        if ent is not None:
+            start, end, label, _text = ent
+            if label in ("ORG", "PER", "PERSON", "MISC", "NORP") \
                     and (start < tokens[0].i or end - 1 > tokens[-1].i) and end - start <= 12:
                 first, last = min(start, tokens[0].i), max(end - 1, tokens[-1].i)
                 return list(head.doc[first:last + 1])
         return tokens
+
+    def _ents_within(self, tokens: list[Token]) -> list[tuple[int, int, str, str]]:
+        """The named entities wholly inside the phrase, in text order."""
+        first, last = tokens[0].i, tokens[-1].i
+        found = dict.fromkeys(self._ent_of[i] for i in range(first, last + 1) if i in self._ent_of)
+        return [ent for ent in found if ent[0] >= first and ent[1] - 1 <= last]
 
     def is_actor_like(self, head: Token) -> bool:
         """Whether a phrase can be a recipient: a resolved actor or a proper name."""
@@ -241,12 +250,10 @@ class ActorResolver:
         candidates = []
         if len(tokens) <= MAX_NAME_TOKENS:
             candidates.append(text[tokens[0].idx:tokens[-1].idx + len(tokens[-1].text)])
-        first, last = tokens[0].i, tokens[-1].i
-        for start, end, _label, ent_text in self.ents:
-            if start <= head.i < end:
-                candidates.append(ent_text)
-        for start, end, label, ent_text in self.ents:  # "John Kerry le secrétaire d'Etat"
-            if first <= start and end - 1 <= last and label in ("PER", "PERSON", "ORG"):
+        if head.i in self._ent_of:
+            candidates.append(self._ent_of[head.i][3])
+        for _start, _end, label, ent_text in self._ents_within(tokens):
+            if label in ("PER", "PERSON", "ORG"):  # "John Kerry le secrétaire d'Etat"
                 candidates.append(ent_text)
         name = [head] + [c for c in head.children if c.dep_ in ("flat:name", "flat", "compound", "fixed")]
         name.sort(key=lambda t: t.i)
@@ -318,9 +325,8 @@ class ActorResolver:
                 code = self.kb.demonym(token.text) or self.kb.demonym(token.lemma_)
                 if code:
                     return code
-        for start, end, label, text in self.ents:
-            if start >= tokens[0].i and end - 1 <= tokens[-1].i and not start <= head.i < end \
-                    and label in ("GPE", "LOC", "NORP"):
+        for start, end, label, text in self._ents_within(tokens):
+            if not start <= head.i < end and label in ("GPE", "LOC", "NORP"):
                 code = self._state_code(text)
                 if code:
                     return code

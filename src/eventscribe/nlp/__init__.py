@@ -17,6 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from .compiled import compile_rules
 from .extensions import register_extensions
 
 # A paragraph longer than this is cut at a sentence end: the parser is quadratic-ish
@@ -58,13 +59,16 @@ def _cut_long(paragraph: str) -> Iterator[str]:
 
 @lru_cache(maxsize=None)
 def load_model(package: str) -> Language:
+    """The model, with its rule-based steps compiled (same annotations, see `compiled`)."""
     register_extensions()
     try:
-        return spacy.load(package)
+        nlp = spacy.load(package)
     except OSError as exc:
         raise ModelMissing(
             f"spaCy model {package!r} is not installed: pip install {package.replace('_', '-')}"
         ) from exc
+    compile_rules(nlp)
+    return nlp
 
 
 def parse_texts(nlp: Language, texts: Iterable[str], *, disable: Iterable[str] = (),
@@ -80,8 +84,22 @@ def parse_texts(nlp: Language, texts: Iterable[str], *, disable: Iterable[str] =
             continue
         docs = [next(parsed) for _ in chunks]
         doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
-        assert doc.text == text, "paragraph join changed the text"
+        last = doc[-1] if len(doc) else None
+        assert last is not None and last.idx + len(last.text_with_ws) == len(text), \
+            "paragraph join changed the text"
+        doc.user_data[_TEXT] = text
         yield doc
+
+
+_TEXT = "eventscribe.text"
+
+
+def text_of(doc: Doc) -> str:
+    """`doc.text`, without its cost: spaCy joins every token's text on each access."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
 
 
 _SENTENCES = "eventscribe.sentences"

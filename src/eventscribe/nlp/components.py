@@ -23,6 +23,7 @@ from ..places.gazetteer import Gazetteer
 from ..places.resolve import PlaceFinder, iso3
 from ..quotes import AttributionFinder
 from ..time import find_time_expressions
+from . import text_of
 
 COMPONENTS = ("eventscribe_time", "eventscribe_places", "eventscribe_quotes",
               "eventscribe_events")
@@ -33,7 +34,7 @@ class TimeTagger:
         self.lang = lang
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.time_expressions = find_time_expressions(doc.text, self.lang, doc._.pub_date)
+        doc._.time_expressions = find_time_expressions(text_of(doc), self.lang, doc._.pub_date)
         return doc
 
 

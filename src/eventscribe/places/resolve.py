@@ -16,6 +16,7 @@ import pycountry
 from spacy.tokens import Doc, Span, Token
 
 from ..language.resources import Grammar
+from ..nlp import text_of
 from ..schema import Location
 from .gazetteer import Gazetteer, Place, normalize
 
@@ -275,7 +276,7 @@ def to_location(mention: PlaceMention, gazetteer: Gazetteer, doc: Doc,
             place, resolution = country, "country"
     elif mention.neighbourhood and mention.holder is not None and not fallback:
         start = min(doc[mention.holder].idx, start)
-        extracted = doc.text[start:end]
+        extracted = text_of(doc)[start:end]
         resolution = "neighbourhood"
     if resolution not in ("neighbourhood", "city", "admin1", "country"):
         resolution = "city"

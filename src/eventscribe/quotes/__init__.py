@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ..language.resources import Attribution
-from ..nlp import sentence_of
+from ..nlp import sentence_of, text_of
 
 _MAX_QUOTE_CHARS = 2_000
 
@@ -38,7 +38,7 @@ class AttributionFinder:
 
     # -- quotes ---------------------------------------------------------------
     def quotes(self, doc: Doc) -> list[QuoteSpan]:
-        text = doc.text
+        text = text_of(doc)
         found: list[QuoteSpan] = []
         pos = 0
         openers = dict(self.res.quotes)
