@@ -198,7 +198,7 @@ def stored(db: Path) -> dict:
 
 
 # -- bare spaCy ---------------------------------------------------------------------------
-def _bare_worker(texts_by_lang: dict[str, list[str]], barrier, results) -> None:
+def _bare_worker(texts_by_lang: dict[str, list[str]], barrier, results, compiled: bool) -> None:
     # Runs in a spawned process; imports here keep the parent free of models.
     import inspect
 
@@ -206,10 +206,14 @@ def _bare_worker(texts_by_lang: dict[str, list[str]], barrier, results) -> None:
 
     from eventscribe.language import get_profile
     from eventscribe.nlp import chunk_text, parse_texts
+    from eventscribe.nlp.compiled import compile_rules
 
     # the pipeline's own batch size, so that the twin follows it if it changes
     batch_size = inspect.signature(parse_texts).parameters["batch_size"].default
     models = {lang: spacy.load(get_profile(lang).spacy_model) for lang in texts_by_lang}
+    if compiled:  # the models as eventscribe runs them: the same annotations, faster
+        for nlp in models.values():
+            compile_rules(nlp)
     barrier.wait()
     started, cpu = time.perf_counter(), time.process_time()
     paragraphs = 0
@@ -224,8 +228,9 @@ def _bare_worker(texts_by_lang: dict[str, list[str]], barrier, results) -> None:
                  "peak_mib": round(self_peak_mib())})
 
 
-def run_bare(texts: list[tuple[str, str]], processes: int) -> dict:
-    """nlp.pipe over the texts split in `processes` interleaved shares, in parallel."""
+def run_bare(texts: list[tuple[str, str]], processes: int, compiled: bool = False) -> dict:
+    """nlp.pipe over the texts split in `processes` interleaved shares, in parallel
+    (`compiled`: with the rule-based steps compiled, as eventscribe runs the models)."""
     context = multiprocessing.get_context("spawn")  # as eventscribe's workers
     barrier = context.Barrier(processes + 1)
     results = context.Queue()
@@ -237,7 +242,7 @@ def run_bare(texts: list[tuple[str, str]], processes: int) -> dict:
         shares.append(by_lang)
     cpu, load = children_cpu_s(), load_average()[:1]
     started = time.perf_counter()
-    workers = [context.Process(target=_bare_worker, args=(share, barrier, results))
+    workers = [context.Process(target=_bare_worker, args=(share, barrier, results, compiled))
                for share in shares]
     for worker in workers:
         worker.start()
@@ -300,12 +305,15 @@ def measure(count: int, data: Path, workdir: Path, log) -> dict:
     log("eventscribe startup (one article per language)…")
     startup = run_ingest(startup_file, workdir / "startup.duckdb", 1)
 
-    report = {"corpus": corpus, "startup": startup, "eventscribe": [], "bare_spacy": []}
-    for n in (1, 2):  # each eventscribe figure next to its twin, so load drifts hit both
+    report = {"corpus": corpus, "startup": startup, "eventscribe": [], "bare_spacy": [],
+              "bare_compiled": []}
+    for n in (1, 2):  # each eventscribe figure next to its twins, so load drifts hit all
         log(f"eventscribe ingest --workers {n}…")
         report["eventscribe"].append(run_ingest(jsonl, workdir / f"workers{n}.duckdb", n))
         log(f"bare spaCy, {n} process(es)…")
         report["bare_spacy"].append(run_bare(texts, n))
+        log(f"bare spaCy with compiled rules, {n} process(es)…")
+        report["bare_compiled"].append(run_bare(texts, n, compiled=True))
     return report
 
 
@@ -313,6 +321,9 @@ def derive(report: dict) -> None:
     """Rates, ratios and goal verdicts from the timings."""
     articles, words = report["corpus"]["articles"], report["corpus"]["words"]
     startup = report["startup"]["wall_s"]
+    for compiled in report.get("bare_compiled", []):
+        compiled["words_per_s"] = round(words / compiled["parse_s"])
+        compiled["articles_per_s"] = round(articles / compiled["parse_s"], 2)
     for ours, bare in zip(report["eventscribe"], report["bare_spacy"]):
         ours["articles_per_s"] = round(articles / ours["wall_s"], 2)
         ours["words_per_s"] = round(words / ours["wall_s"])
@@ -336,6 +347,9 @@ def derive(report: dict) -> None:
         ours["goal_memory_met"] = (None if ours["peak_per_worker_mib"] is None
                                    else ours["peak_per_worker_mib"] <= GOAL_WORKER_MIB)
         ours["complete"] = ours["exit_code"] == 0 and ours["articles_ok"] == articles
+    for ours, compiled in zip(report["eventscribe"], report.get("bare_compiled", [])):
+        # our own work's cost: against spaCy running the same (compiled) models
+        ours["ratio_to_compiled"] = round(ours["words_per_s"] / compiled["words_per_s"], 3)
 
 
 def _load(run: dict) -> str:
@@ -367,12 +381,17 @@ def render(report: dict) -> str:
         "from the command's start to its exit (startup, models, pipeline, store writes). "
         "Bare spaCy = each language's model, `nlp.pipe` over the same paragraphs (batch "
         f"{report['bare_spacy'][0].get('batch_size', '?')}, the pipeline's), in N spawned "
-        "processes, timed once every process has loaded its models. Ratio = "
-        "eventscribe words/s ÷ bare spaCy words/s.",
+        "processes, timed once every process has loaded its models: the stock models, "
+        "as `spacy.load` gives them. Ratio = eventscribe words/s ÷ bare spaCy words/s. "
+        "eventscribe runs the same models with their attribute ruler and lemmatizer "
+        "compiled (`eventscribe.nlp.compiled`: the same annotations, checked token by "
+        "token in the tests); the third line of each pair times bare spaCy with those "
+        "compiled models, so that the two effects can be told apart.",
         "",
     ]
     rows = []
-    for ours, bare in zip(report["eventscribe"], report["bare_spacy"]):
+    compiled_runs = report.get("bare_compiled") or [None] * len(report["eventscribe"])
+    for ours, bare, compiled in zip(report["eventscribe"], report["bare_spacy"], compiled_runs):
         n = ours["workers"]
         rows.append([f"eventscribe, {n} worker{'s' * (n > 1)}", f"{ours['wall_s']:.1f}",
                      f"{ours['articles_per_s']:.2f}", f"{ours['words_per_s']:,}",
@@ -384,6 +403,11 @@ def render(report: dict) -> str:
                      f"{bare['articles_per_s']:.2f}", f"{bare['words_per_s']:,}",
                      f"{bare['parse_cpu_s']:.0f}", f"{max(bare['peaks_mib'])}", "", "",
                      _load(bare)])
+        if compiled is not None:
+            rows.append([f"bare spaCy with compiled rules, {n} process{'es' * (n > 1)}",
+                         f"{compiled['parse_s']:.1f}", f"{compiled['articles_per_s']:.2f}",
+                         f"{compiled['words_per_s']:,}", f"{compiled['parse_cpu_s']:.0f}",
+                         f"{max(compiled['peaks_mib'])}", "", "", _load(compiled)])
     lines += [table(["run", "time (s)", "articles/s", "words/s", "CPU s",
                      "peak MiB per worker", "ratio", "CPU ratio", "load before → after"],
                     rows), ""]
@@ -405,7 +429,10 @@ def render(report: dict) -> str:
             f"* {ours['workers']} worker{'s' * (ours['workers'] > 1)}: ratio "
             f"{ours['ratio']:.2f} end to end; "
             f"{_ratio(ours['ratio_after_startup'])} with eventscribe's startup taken out; "
-            f"{ours['ratio_both_with_startup']:.2f} with both sides' startup counted. "
+            f"{ours['ratio_both_with_startup']:.2f} with both sides' startup counted"
+            + (f"; {ours['ratio_to_compiled']:.2f} against spaCy running the compiled models "
+               f"(the cost of eventscribe's own work)" if "ratio_to_compiled" in ours else "")
+            + ". "
             f"{ours['articles_ok']:,}/{corpus['articles']:,} articles stored, "
             f"{ours['events_stored']:,} events (mean record {ours['mean_record_bytes']} bytes)"
             f"{'' if ours['complete'] else ' — INCOMPLETE, exit ' + str(ours['exit_code'])}.")
