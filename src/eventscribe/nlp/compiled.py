@@ -40,8 +40,8 @@ from spacy.tokens._retokenize import set_token_attrs
 _FIELDS = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "POS": POS, "IS_SPACE": IS_SPACE,
            "ORTH": ORTH, "TEXT": ORTH, "NORM": NORM}
 # Distinct cases remembered before the memory is cleared (a long ingest meets new words
-# for ever); a case costs about 200 bytes.
-_MEMO_LIMIT = 500_000
+# for ever); a case costs up to half a kilobyte.
+_MEMO_LIMIT = 100_000
 
 
 class NotCompilable(ValueError):
