@@ -182,3 +182,12 @@ def test_coordinated_verbs_share_their_object(pipeline):
 def test_robbery_is_a_seizure_of_property(pipeline):
     (event,) = events(pipeline, "Gunmen robbed the passengers of the bus near Gao.")
     assert (event.event, event.mode, event.actor.sector) == ("COERCE", "seize", "UAF")
+
+
+def test_a_headline_passive_makes_its_subject_the_victim(pipeline):
+    (event,) = events(pipeline, "Two soldiers killed in an ambush near Gao.")
+    assert event.actor is None and event.recipient.sector == "MIL"
+    (event,) = events(pipeline, "Journalist arrested in Minsk by police.")
+    assert (event.actor.sector, event.recipient.sector) == ("COP", "JRN")
+    (event,) = events(pipeline, "Rebels killed two soldiers near Gao.")
+    assert (event.actor.sector, event.recipient.sector) == ("REB", "MIL")

@@ -121,3 +121,9 @@ def test_conditions_refusals_and_readiness(pipeline):
     assert one("Le Mali se dit prêt à négocier avec les groupes armés.") == ("AGREE", "MLI")
     assert one("Des hommes armés ont tué trois commerçants à Mopti dimanche.") == (
         "ASSAULT", "MLI")
+
+
+def test_a_headline_participle_and_a_place_after_pres_de(pipeline):
+    (event,) = events(pipeline, "Deux soldats tués dans une embuscade près de Gao.")
+    assert event.event == "ASSAULT" and event.actor is None  # not "Gao"
+    assert event.recipient.sector == "MIL"

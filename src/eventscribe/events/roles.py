@@ -63,9 +63,25 @@ def _participle_modifier(verb: Token) -> bool:
         "Pres" not in verb.morph.get("Tense")
 
 
+def reduced_passive(verb: Token) -> bool:
+    """"Two soldiers killed in ambush", "Deux soldats tués à Gao": a past participle with a
+    subject, no auxiliary and no object is a headline's passive; the subject was acted on."""
+    return verb.pos_ == "VERB" and "Part" in verb.morph.get("VerbForm") and \
+        "Pres" not in verb.morph.get("Tense") and \
+        any(c.dep_ == "nsubj" for c in verb.children) and \
+        not any(c.dep_.startswith(("aux", "cop", "obj", "iobj", "expl")) for c in verb.children)
+
+
 def is_passive(verb: Token) -> bool:
     return "Pass" in verb.morph.get("Voice") or any(
-        c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children)
+        c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children) or reduced_passive(verb)
+
+
+def _adverbial_case(nominal: Token) -> bool:
+    """"une embuscade près de Gao", "lors de la visite": the "de" ends an adverb's
+    preposition, it names no owner."""
+    case = next((c for c in nominal.children if c.dep_ == "case" and c.i < nominal.i), None)
+    return case is not None and case.i > 0 and nominal.doc[case.i - 1].pos_ == "ADV"
 
 
 _INFLECTIONS = ("ed", "d", "es", "s", "ing")
@@ -166,7 +182,7 @@ class RoleFinder:
             return next(self._children(verb, _PASSIVE_SUBJECT + _SUBJECT), None)
         if is_passive(verb) or _participle_modifier(verb):
             agent = self._agent(verb)
-            if agent is not None or _participle_modifier(verb):
+            if agent is not None or _participle_modifier(verb) or reduced_passive(verb):
                 return agent
         subject = self._nearest_subject(verb)
         if subject is not None:
@@ -212,7 +228,7 @@ class RoleFinder:
         for child in noun.children:
             if child.dep_ in ("nmod", "obl", "obl:arg", "obl:mod") and \
                     case_words(child) & (self.g.genitive | self.g.agent) and \
-                    child.pos_ in ("NOUN", "PROPN", "PRON"):
+                    child.pos_ in ("NOUN", "PROPN", "PRON") and not _adverbial_case(child):
                 return child
         return None
 
