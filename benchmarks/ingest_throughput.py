@@ -321,18 +321,16 @@ def derive(report: dict) -> None:
     """Rates, ratios and goal verdicts from the timings."""
     articles, words = report["corpus"]["articles"], report["corpus"]["words"]
     startup = report["startup"]["wall_s"]
-    for compiled in report.get("bare_compiled", []):
-        compiled["words_per_s"] = round(words / compiled["parse_s"])
-        compiled["articles_per_s"] = round(articles / compiled["parse_s"], 2)
+    for bare in report["bare_spacy"] + report["bare_compiled"]:
+        bare["articles_per_s"] = round(articles / bare["parse_s"], 2)
+        bare["words_per_s"] = round(words / bare["parse_s"])
+        bare["words_per_s_with_startup"] = round(words / bare["wall_s"])
     for ours, bare in zip(report["eventscribe"], report["bare_spacy"]):
         ours["articles_per_s"] = round(articles / ours["wall_s"], 2)
         ours["words_per_s"] = round(words / ours["wall_s"])
         steady = ours["wall_s"] - startup
         # meaningless when the run is hardly longer than the startup it subtracts
         ours["words_per_s_after_startup"] = round(words / steady) if steady > startup else None
-        bare["articles_per_s"] = round(articles / bare["parse_s"], 2)
-        bare["words_per_s"] = round(words / bare["parse_s"])
-        bare["words_per_s_with_startup"] = round(words / bare["wall_s"])
         ours["ratio"] = round(ours["words_per_s"] / bare["words_per_s"], 3)
         ours["ratio_after_startup"] = (None if ours["words_per_s_after_startup"] is None else
                                        round(ours["words_per_s_after_startup"]
@@ -347,7 +345,7 @@ def derive(report: dict) -> None:
         ours["goal_memory_met"] = (None if ours["peak_per_worker_mib"] is None
                                    else ours["peak_per_worker_mib"] <= GOAL_WORKER_MIB)
         ours["complete"] = ours["exit_code"] == 0 and ours["articles_ok"] == articles
-    for ours, compiled in zip(report["eventscribe"], report.get("bare_compiled", [])):
+    for ours, compiled in zip(report["eventscribe"], report["bare_compiled"]):
         # our own work's cost: against spaCy running the same (compiled) models
         ours["ratio_to_compiled"] = round(ours["words_per_s"] / compiled["words_per_s"], 3)
 
@@ -358,6 +356,12 @@ def _load(run: dict) -> str:
 
 def _ratio(value: float | None) -> str:
     return "n/a (run too short)" if value is None else f"{value:.2f}"
+
+
+def _bare_row(label: str, bare: dict) -> list[str]:
+    return [label, f"{bare['parse_s']:.1f}", f"{bare['articles_per_s']:.2f}",
+            f"{bare['words_per_s']:,}", f"{bare['parse_cpu_s']:.0f}",
+            f"{max(bare['peaks_mib'])}", "", "", _load(bare)]
 
 
 def render(report: dict) -> str:
@@ -390,8 +394,8 @@ def render(report: dict) -> str:
         "",
     ]
     rows = []
-    compiled_runs = report.get("bare_compiled") or [None] * len(report["eventscribe"])
-    for ours, bare, compiled in zip(report["eventscribe"], report["bare_spacy"], compiled_runs):
+    for ours, bare, compiled in zip(report["eventscribe"], report["bare_spacy"],
+                                    report["bare_compiled"]):
         n = ours["workers"]
         rows.append([f"eventscribe, {n} worker{'s' * (n > 1)}", f"{ours['wall_s']:.1f}",
                      f"{ours['articles_per_s']:.2f}", f"{ours['words_per_s']:,}",
@@ -399,15 +403,9 @@ def render(report: dict) -> str:
                      f"{ours['peak_per_worker_mib']}" + (
                          f" (main {ours['main_peak_mib']})" if n > 1 else ""),
                      f"**{ours['ratio']:.2f}**", f"{ours['cpu_ratio']:.2f}", _load(ours)])
-        rows.append([f"bare spaCy, {n} process{'es' * (n > 1)}", f"{bare['parse_s']:.1f}",
-                     f"{bare['articles_per_s']:.2f}", f"{bare['words_per_s']:,}",
-                     f"{bare['parse_cpu_s']:.0f}", f"{max(bare['peaks_mib'])}", "", "",
-                     _load(bare)])
-        if compiled is not None:
-            rows.append([f"bare spaCy with compiled rules, {n} process{'es' * (n > 1)}",
-                         f"{compiled['parse_s']:.1f}", f"{compiled['articles_per_s']:.2f}",
-                         f"{compiled['words_per_s']:,}", f"{compiled['parse_cpu_s']:.0f}",
-                         f"{max(compiled['peaks_mib'])}", "", "", _load(compiled)])
+        processes = f"{n} process{'es' * (n > 1)}"
+        rows.append(_bare_row(f"bare spaCy, {processes}", bare))
+        rows.append(_bare_row(f"bare spaCy with compiled rules, {processes}", compiled))
     lines += [table(["run", "time (s)", "articles/s", "words/s", "CPU s",
                      "peak MiB per worker", "ratio", "CPU ratio", "load before → after"],
                     rows), ""]
@@ -430,9 +428,8 @@ def render(report: dict) -> str:
             f"{ours['ratio']:.2f} end to end; "
             f"{_ratio(ours['ratio_after_startup'])} with eventscribe's startup taken out; "
             f"{ours['ratio_both_with_startup']:.2f} with both sides' startup counted"
-            + (f"; {ours['ratio_to_compiled']:.2f} against spaCy running the compiled models "
-               f"(the cost of eventscribe's own work)" if "ratio_to_compiled" in ours else "")
-            + ". "
+            f"; {ours['ratio_to_compiled']:.2f} against spaCy running the compiled models "
+            f"(the cost of eventscribe's own work). "
             f"{ours['articles_ok']:,}/{corpus['articles']:,} articles stored, "
             f"{ours['events_stored']:,} events (mean record {ours['mean_record_bytes']} bytes)"
             f"{'' if ours['complete'] else ' — INCOMPLETE, exit ' + str(ours['exit_code'])}.")

@@ -16,6 +16,10 @@ def events(pipeline, text, date="2018-03-06"):
     return article.events
 
 
+def events_of(pipeline, event_type, text):
+    return [e for e in events(pipeline, text) if e.event == event_type]
+
+
 def test_passive_with_by_agent_and_date(pipeline):
     found = events(pipeline, "Two journalists were arrested on Monday by Turkish police in Istanbul.")
     (event,) = [e for e in found if e.event == "COERCE"]
@@ -29,14 +33,14 @@ def test_accusation_content_is_not_an_event(pipeline):
 
 
 def test_nominal_trigger_carried_by_a_verb(pipeline):
-    (event,) = [e for e in events(pipeline, "The United States imposed sanctions on Venezuela on Monday.")
-                if e.event == "SANCTION"]
+    (event,) = events_of(pipeline, "SANCTION",
+                         "The United States imposed sanctions on Venezuela on Monday.")
     assert (event.actor.code, event.recipient.code) == ("USA", "VEN")
 
 
 def test_according_to_gives_the_claimant(pipeline):
     text = "Jihadist militants attacked an army post in Gao on Tuesday, according to the UN."
-    (event, *_) = [e for e in events(pipeline, text) if e.event == "ASSAULT"]
+    (event, *_) = events_of(pipeline, "ASSAULT", text)
     assert event.claimant is not None and event.claimant.code == "UNO"
     assert event.event_loc.resolved_place == "Gao"
 
@@ -122,20 +126,20 @@ def test_a_modifier_gives_an_object_its_sector(pipeline):
 
 
 def test_of_names_the_target_of_a_nominal_attack(pipeline):
-    (event,) = [e for e in events(pipeline, "Turkey launched a ground invasion of northern "
-                                            "Syria on Wednesday.") if e.event == "ASSAULT"]
+    (event,) = events_of(pipeline, "ASSAULT",
+                         "Turkey launched a ground invasion of northern Syria on Wednesday.")
     assert event.actor.code == "TUR"
 
 
 def test_a_nationality_on_a_nominal_act_names_its_actor(pipeline):
-    (event,) = [e for e in events(pipeline, "Palestinian riots against the new checkpoints "
-                                            "continued on Friday.") if e.event == "PROTEST"]
+    (event,) = events_of(pipeline, "PROTEST",
+                         "Palestinian riots against the new checkpoints continued on Friday.")
     assert event.actor.code == "PSE"
 
 
 def test_a_coalition_led_by_a_country_is_coded_with_it(pipeline):
-    (event,) = [e for e in events(pipeline, "Saudi-led forces retook the port of Mocha on "
-                                            "Tuesday.") if e.event == "ASSAULT"]
+    (event,) = events_of(pipeline, "ASSAULT",
+                         "Saudi-led forces retook the port of Mocha on Tuesday.")
     assert event.actor.code == "SAU"
 
 
@@ -155,8 +159,8 @@ def test_a_misspelt_country_is_still_a_country_but_a_first_name_is_not(pipeline)
 
 
 def test_a_text_locating_nothing_is_about_the_countries_it_names(pipeline):
-    (event,) = [e for e in events(pipeline, "The opposition party said it will boycott "
-                                            "Zambia's next elections.") if e.event == "THREATEN"]
+    (event,) = events_of(pipeline, "THREATEN",
+                         "The opposition party said it will boycott Zambia's next elections.")
     assert event.actor.code == "ZMB"  # the party is Zambian: the text is about Zambia
 
 
@@ -168,8 +172,8 @@ def test_armed_or_unknown_men_are_not_civilians(pipeline):
 
 
 def test_the_group_named_before_its_members_is_the_actor(pipeline):
-    (event,) = [e for e in events(pipeline, "GATIA fighters attacked a CMA position near "
-                                            "Menaka.") if e.event == "ASSAULT"]
+    (event,) = events_of(pipeline, "ASSAULT",
+                         "GATIA fighters attacked a CMA position near Menaka.")
     assert (event.actor.code, event.actor.sector) == ("MLI", "PRM")
 
 

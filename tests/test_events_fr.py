@@ -17,6 +17,10 @@ def events(pipeline, text, date="2016-10-04"):
     return pipeline.extract(text, pub_date=date).events
 
 
+def events_of(pipeline, event_type, text):
+    return [e for e in events(pipeline, text) if e.event == event_type]
+
+
 def codes(event):
     return (event.event, event.actor and event.actor.code, event.recipient and event.recipient.code)
 
@@ -28,8 +32,8 @@ def test_coordinated_subjects_give_one_event_each(pipeline):
 
 
 def test_capital_as_subject_is_an_actor_not_a_place(pipeline):
-    (event, *_) = [e for e in events(pipeline, "Washington a suspendu mardi sa coopération avec Moscou.")
-                   if e.event == "SANCTION"]
+    (event, *_) = events_of(pipeline, "SANCTION",
+                            "Washington a suspendu mardi sa coopération avec Moscou.")
     assert event.actor.code == "USA" and event.recipient.code == "RUS"
     assert event.event_loc is None or event.event_loc.geonameid not in (4140963, 524901)
 
@@ -44,7 +48,7 @@ def test_passive_with_agent(pipeline):
 
 def test_apposition_resolves_the_person(pipeline):
     text = "John Kerry, le secrétaire d'Etat américain, a accusé la Russie de mentir."
-    (event,) = [e for e in events(pipeline, text) if e.event == "ACCUSE"]
+    (event,) = events_of(pipeline, "ACCUSE", text)
     assert event.actor.code == "USA" and event.recipient.code == "RUS"
 
 
@@ -66,20 +70,20 @@ def test_negation_and_future(pipeline):
 
 def test_nominal_trigger_takes_its_genitive_as_actor(pipeline):
     text = "Les bombardements de l'armée russe ont repris sur Idleb."
-    (event, *_) = [e for e in events(pipeline, text) if e.event == "ASSAULT"]
+    (event, *_) = events_of(pipeline, "ASSAULT", text)
     assert event.actor.code == "RUS" and event.mode == "aerial"
 
 
 def test_sector_word_takes_the_article_country(pipeline):
     text = ("Au Mali, la situation reste tendue dans la région de Mopti. "
             "Les soldats ont arrêté trois suspects à Sévaré.")
-    (event,) = [e for e in events(pipeline, text) if e.event == "COERCE"]
+    (event,) = events_of(pipeline, "COERCE", text)
     assert event.actor.code == "MLI" and event.actor.sector == "MIL"
 
 
 def test_selon_gives_the_claimant(pipeline):
     text = "Selon l'OSDH, les rebelles ont attaqué une position de l'armée à Hama."
-    (event, *_) = [e for e in events(pipeline, text) if e.event == "ASSAULT"]
+    (event, *_) = events_of(pipeline, "ASSAULT", text)
     assert event.claimant is not None and "OSDH" in event.claimant.entity_text
 
 

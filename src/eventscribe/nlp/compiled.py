@@ -48,8 +48,6 @@ class NotCompilable(ValueError):
     """A pattern uses what the compiled table does not reproduce exactly."""
 
 
-
-
 def _value(field: int, value: Any, vocab) -> int:
     """A pattern's value as `Doc.to_array` gives it for the field."""
     if field == POS:
@@ -59,8 +57,9 @@ def _value(field: int, value: Any, vocab) -> int:
     return vocab.strings.add(value)
 
 
-def _conditions(token_pattern: dict[str, Any], vocab) -> list[tuple[int, str, frozenset[int]]]:
-    """One token's pattern as (field, "IN" | "NOT_IN", values): an exact value is IN one."""
+def _conditions(token_pattern: dict[str, Any], vocab) -> list[tuple[int, str, Any]]:
+    """One token's pattern as (field, "IN" | "NOT_IN" | "REGEX", values): an exact value
+    is IN a set of one; values answer `in` (a frozenset, or a `_Regex`)."""
     conditions = []
     for key, wanted in token_pattern.items():
         field = _FIELDS.get(key.upper())
@@ -103,7 +102,7 @@ class _SpecIndex:
     def __init__(self, position: dict[int, int]):
         self.position = position
         self.groups: dict[tuple[int, ...], dict[tuple[int, ...], list]] = {}
-        self.unkeyed: list = []  # patterns with NOT_IN conditions only
+        self.unkeyed: list = []  # patterns with NOT_IN or REGEX conditions only
 
     def add(self, item, conditions) -> None:
         keyed = sorted(((self.position[f], values) for f, op, values in conditions if op == "IN"),
